@@ -1,0 +1,50 @@
+# `make book` builds the HTML book, `make test` runs every test. Both create the virtual
+# environment in .venv and install into it on first use (or when the requirements change).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Two workers; --dist loadfile keeps each notebook's cells on one worker.
+NBVAL := $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile
+NBVAL_TIMEOUT ?= 600
+
+.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean
+
+help:
+	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
+	@echo "make test   run every test: utils unit tests, notebook lint, notebooks, book build, HTML checks"
+	@echo "make lab    open the chapters in JupyterLab"
+	@echo "make bench  time every notebook and measure its peak memory (_build/bench.md)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build -W -n --keep-going .
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -m "not html" tests
+
+test-notebooks: $(STAMP)
+	$(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
+
+test-html: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -m html tests
+
+test: test-unit test-notebooks book test-html
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+bench: $(STAMP)
+	$(BIN)/python -m utils.bench chapters/*.ipynb --out _build/bench.md
+
+clean:
+	rm -rf _build

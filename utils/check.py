@@ -1,0 +1,162 @@
+"""Exercise checks: ``check("ex-ch01-...", answer)`` in a notebook's check cell.
+
+Introduced in chapter 1. Each chapter's checkers live in ``utils/checks/chNN.py`` and
+register themselves with :func:`register`. A checker receives the student's answer,
+runs seeded cases and raises :class:`Mismatch` with a hint that says what was expected.
+:func:`check` then
+
+- prints ``✓`` and returns ``None`` when the answer is right;
+- prints a hint and raises ``AssertionError`` when it is wrong;
+- says "not attempted yet" (and raises ``AssertionError``) when the answer is still
+  ``None`` or raises ``NotImplementedError`` -- what nbgrader leaves in a student's copy;
+- never lets a warning or an error from the student's code reach stderr as a raw
+  traceback from inside this package (nbgrader scores any stderr output as a failure).
+
+Writing an exercise whose answer is a value: initialise it to ``None`` *before* the
+``### BEGIN SOLUTION`` marker, so that the student's copy still defines the name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import pkgutil
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+__all__ = ["check", "register", "Mismatch", "expect_close", "expect_equal", "registered_ids"]
+
+Checker = Callable[[object], None]
+
+
+class Mismatch(Exception):
+    """Raised by a checker: the answer is wrong; the message is the hint shown to the student."""
+
+
+class NotAttempted(Exception):
+    """Raised by a checker when the answer is still the placeholder."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    checker: Checker
+    success: str
+
+
+_REGISTRY: dict[str, _Entry] = {}
+_loaded = False
+
+
+def register(exercise_id: str, *, success: str = "") -> Callable[[Checker], Checker]:
+    """Decorator that registers ``checker`` as the check of ``exercise_id``.
+
+    Args:
+        exercise_id: the exercise's label, e.g. ``"ex-ch01-split-sizes"``.
+        success: an optional sentence printed after the ✓ (a takeaway, not a spoiler).
+    """
+    if not isinstance(exercise_id, str) or not exercise_id.startswith("ex-"):
+        raise ValueError(f"exercise ids start with 'ex-', got {exercise_id!r}")
+
+    def decorator(checker: Checker) -> Checker:
+        if exercise_id in _REGISTRY and _REGISTRY[exercise_id].checker is not checker:
+            raise ValueError(f"two checkers registered for {exercise_id!r}")
+        _REGISTRY[exercise_id] = _Entry(checker, success)
+        return checker
+
+    return decorator
+
+
+def _load_checkers() -> None:
+    """Import every module of ``utils.checks`` so that their checkers register."""
+    global _loaded
+    if _loaded:
+        return
+    import utils.checks as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    _loaded = True
+
+
+def registered_ids() -> list[str]:
+    """Every exercise id that has a checker, sorted."""
+    _load_checkers()
+    return sorted(_REGISTRY)
+
+
+def check(exercise_id: str, answer: object) -> None:
+    """Check a student's answer to an exercise; see the module docstring."""
+    __tracebackhide__ = True  # pytest and IPython hide this frame
+    _load_checkers()
+    entry = _REGISTRY.get(exercise_id)
+    if entry is None:
+        raise AssertionError(
+            f"No check is registered for {exercise_id!r}. Check the id for typos; "
+            f"this chapter's ids start with {exercise_id.rsplit('-', 1)[0]!r}."
+        ) from None
+    message = _run(entry.checker, answer)
+    if message is None:
+        print(f"✓ {exercise_id}: correct." + (f" {entry.success}" if entry.success else ""))
+        return None
+    print(f"✗ {exercise_id}: {message}")
+    raise AssertionError(f"{exercise_id}: {message}") from None
+
+
+def _run(checker: Checker, answer: object) -> str | None:
+    """Run a checker quietly; return ``None`` on success, else the message to show."""
+    if answer is None:
+        return "not attempted yet -- replace `raise NotImplementedError()` with your answer and run the cell."
+    captured = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(captured):
+        warnings.simplefilter("ignore")  # warnings from the student's code must not hit stderr
+        try:
+            checker(answer)
+        except (NotImplementedError, NotAttempted):
+            return "not attempted yet -- replace `raise NotImplementedError()` with your answer and run the cell."
+        except Mismatch as mismatch:
+            return str(mismatch)
+        except Exception as error:  # the student's code crashed inside a case
+            return f"your answer raised {type(error).__name__}: {error}"
+    return None
+
+
+def _to_numpy(x: object) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().double().numpy() if x.is_floating_point() else x.cpu().numpy()
+    return np.asarray(x)
+
+
+def expect_close(got: object, expected: object, what: str, *, rtol: float = 1e-5, atol: float = 1e-8) -> None:
+    """Raise :class:`Mismatch` unless ``got`` matches ``expected`` in shape and value.
+
+    Args:
+        got: the student's value (number, array or tensor).
+        expected: the reference value.
+        what: how to name the value in the hint, e.g. ``"relu_grad(z)"``.
+    """
+    try:
+        got_arr, exp_arr = _to_numpy(got), _to_numpy(expected)
+        got_arr = got_arr.astype(float)
+    except (TypeError, ValueError):
+        raise Mismatch(f"{what} should be a number or an array of numbers, got {type(got).__name__}") from None
+    if got_arr.shape != exp_arr.shape:
+        raise Mismatch(f"{what} should have shape {exp_arr.shape}, got {got_arr.shape}")
+    if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True):
+        if exp_arr.size == 1:
+            raise Mismatch(f"{what} should be about {exp_arr.item():.6g}, got {got_arr.item():.6g}")
+        worst = np.unravel_index(np.nanargmax(np.abs(got_arr - exp_arr)), exp_arr.shape)
+        raise Mismatch(
+            f"{what} differs from the expected values; the largest difference is at index "
+            f"{tuple(int(i) for i in worst)}: expected {exp_arr[worst]:.6g}, got {got_arr[worst]:.6g}"
+        )
+
+
+def expect_equal(got: object, expected: object, what: str) -> None:
+    """Raise :class:`Mismatch` unless ``got == expected`` (exact, for ints, strings, sets)."""
+    if got != expected:
+        raise Mismatch(f"{what} should be {expected!r}, got {got!r}")

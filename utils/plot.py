@@ -1,0 +1,182 @@
+"""The book's plotting style: learning curves, image grids, heatmaps. Introduced in chapter 1.
+
+Call :func:`use_book_style` once in a chapter's setup cell; the helpers here return
+their matplotlib ``Figure`` (or ``Axes``) so a chapter can add to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+__all__ = ["use_book_style", "plot_history", "show_images", "heatmap", "COLORS"]
+
+# A colour-blind-safe cycle (Okabe & Ito, 2008), used for every line in the book.
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+_BOOK_STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "axes.prop_cycle": mpl.cycler(color=COLORS),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+    "font.size": 10,
+}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (colours, grid, sizes) for the session."""
+    mpl.rcParams.update(_BOOK_STYLE)
+
+
+def _as_numpy(x: object, name: str) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, Sequence):
+        return np.asarray(x)
+    raise TypeError(f"{name} must be a tensor, an array or a sequence, got {type(x).__name__}")
+
+
+def plot_history(
+    history: dict[str, list[float]], *, title: str | None = None
+) -> plt.Figure:
+    """Learning curves from a :func:`utils.train.train` history: one panel per metric.
+
+    Keys ``train_<metric>`` and ``val_<metric>`` share a panel, e.g. ``train_loss`` and
+    ``val_loss``; any other key gets a panel of its own.
+
+    Args:
+        history: ``{name: per-epoch values}``, all lists of the same length.
+        title: a title over the whole figure.
+    """
+    if not isinstance(history, dict) or not history:
+        raise TypeError("history must be a non-empty dict of per-epoch lists, e.g. from train()")
+    metrics: dict[str, list[str]] = {}
+    for key in history:
+        metric = key.split("_", 1)[1] if key.startswith(("train_", "val_")) else key
+        metrics.setdefault(metric, []).append(key)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.4), squeeze=False)
+    for ax, (metric, keys) in zip(axes[0], metrics.items()):
+        for key in keys:
+            values = _as_numpy(history[key], f"history[{key!r}]")
+            ax.plot(np.arange(1, len(values) + 1), values, label=key.split("_", 1)[0], marker=".")
+        ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _to_image_stack(images: object) -> np.ndarray:
+    """``(N, H, W)``, ``(N, 1, H, W)``, ``(N, 3, H, W)`` or ``(N, H, W, 3)`` -> ``(N, H, W[, 3])``."""
+    arr = _as_numpy(images, "images")
+    if arr.ndim == 4 and arr.shape[1] in (1, 3) and arr.shape[-1] not in (1, 3):
+        arr = np.moveaxis(arr, 1, -1)  # channels-first -> channels-last
+    if arr.ndim == 4 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] != 3):
+        raise ValueError(
+            "images must have shape (N, H, W), (N, 1, H, W), (N, 3, H, W) or (N, H, W, 3), "
+            f"got {arr.shape}"
+        )
+    return arr
+
+
+def show_images(
+    images: object,
+    titles: Sequence[object] | None = None,
+    *,
+    ncols: int = 10,
+    cmap: str = "gray_r",
+    size: float = 1.0,
+    suptitle: str | None = None,
+) -> plt.Figure:
+    """A grid of images, e.g. digits, filters or feature maps.
+
+    Args:
+        images: ``(N, H, W)``, ``(N, 1, H, W)``, ``(N, 3, H, W)`` or ``(N, H, W, 3)``.
+        titles: one short title per image (labels, predictions), or ``None``.
+        ncols: images per row.
+        cmap: colour map for single-channel images.
+        size: inches per image.
+        suptitle: a title over the grid.
+    """
+    stack = _to_image_stack(images)
+    n = len(stack)
+    if n == 0:
+        raise ValueError("show_images got no images")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"got {n} images but {len(titles)} titles")
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(stack[i], cmap=None if stack.ndim == 4 else cmap)
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(
+    matrix: object,
+    *,
+    row_labels: Sequence[object] | None = None,
+    col_labels: Sequence[object] | None = None,
+    annotate: bool = True,
+    fmt: str = "{:.2g}",
+    cmap: str = "Blues",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """A labelled heatmap of a 2-D matrix, e.g. a confusion matrix or attention weights.
+
+    Args:
+        matrix: ``(R, C)`` values.
+        row_labels, col_labels: ``R`` and ``C`` tick labels.
+        annotate: write each value in its cell (sensible up to about 15 x 15).
+        fmt: format of the annotations.
+        cmap: colour map.
+        title: axes title.
+        ax: axes to draw into; a new figure if ``None``.
+    """
+    arr = _as_numpy(matrix, "matrix").astype(float)
+    if arr.ndim != 2:
+        raise ValueError(f"heatmap expects a 2-D matrix, got shape {arr.shape}")
+    for labels, size, which in ((row_labels, arr.shape[0], "row"), (col_labels, arr.shape[1], "col")):
+        if labels is not None and len(labels) != size:
+            raise ValueError(f"{which}_labels has {len(labels)} entries for {size} {which}s")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.5 * arr.shape[1] + 2, 0.5 * arr.shape[0] + 1.5))
+    image = ax.imshow(arr, cmap=cmap)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    ax.grid(False)
+    ax.set_xticks(range(arr.shape[1]), col_labels if col_labels is not None else range(arr.shape[1]))
+    ax.set_yticks(range(arr.shape[0]), row_labels if row_labels is not None else range(arr.shape[0]))
+    if annotate:
+        threshold = (np.nanmax(arr) + np.nanmin(arr)) / 2
+        for (r, c), value in np.ndenumerate(arr):
+            ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=8,
+                    color="white" if value > threshold else "black")
+    if title:
+        ax.set_title(title)
+    return ax
