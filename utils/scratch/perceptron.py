@@ -24,14 +24,11 @@ __all__ = ["PerceptronResult", "perceptron_fit", "perceptron_predict", "linearly
 class PerceptronResult:
     """What :func:`perceptron_fit` returns.
 
-    Attributes:
-        w: ``(d,)`` final weights.
-        b: final bias.
-        converged: ``True`` if an epoch passed with no mistake.
-        epochs: number of epochs run.
-        mistakes: mistakes (= updates) in each epoch.
-        history: ``(w, b)`` after each update, starting with the initial ``(w, b)``
-            (only when ``record=True``).
+    - ``w``: ``(d,)`` final weights; ``b``: the final bias.
+    - ``converged``: ``True`` if an epoch passed with no mistake; ``epochs``: epochs run.
+    - ``mistakes``: mistakes (= updates) in each epoch.
+    - ``history``: ``(w, b)`` after each update, starting with the initial ``(w, b)``
+      (only when ``record=True``).
     """
 
     w: np.ndarray
