@@ -94,7 +94,7 @@ class Value:
         if isinstance(exponent, bool) or not isinstance(exponent, Real):
             raise TypeError(f"Value ** expects a constant real exponent, got {type(exponent).__name__}")
         k = float(exponent)
-        out = Value(self.data**k, _parents=(self,), _op=f"**{exponent:g}")
+        out = Value(self.data**k, _parents=(self,), _op=f"^{exponent:g}")
 
         def backward() -> None:  # d(a^k)/da = k a^(k-1)
             self.grad += k * self.data ** (k - 1) * out.grad
@@ -103,10 +103,18 @@ class Value:
         return out
 
     def __neg__(self) -> Value:
-        return self * -1.0
+        return self._unary(-self.data, -1.0, "neg")
 
     def __sub__(self, other: object) -> Value:
-        return self + (-_as_value(other))
+        other = _as_value(other)
+        out = Value(self.data - other.data, _parents=(self, other), _op="-")
+
+        def backward() -> None:  # d(a-b)/da = 1, d(a-b)/db = -1
+            self.grad += out.grad
+            other.grad -= out.grad
+
+        out._backward = backward
+        return out
 
     def __truediv__(self, other: object) -> Value:
         return self * _as_value(other) ** -1
@@ -152,7 +160,7 @@ class Value:
     def sigmoid(self) -> Value:
         """Logistic sigmoid 1 / (1 + e^-x); derivative s (1 - s)."""
         s = 0.5 * (1.0 + math.tanh(0.5 * self.data))  # stable for large |x|
-        return self._unary(s, s * (1.0 - s), "sigmoid")
+        return self._unary(s, s * (1.0 - s), "σ")
 
     def relu(self) -> Value:
         """max(0, x); derivative 1 for x > 0 and 0 otherwise (PyTorch's choice at 0)."""
@@ -215,8 +223,14 @@ def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = Tru
     """
     order = topological_order(root)
     depth: dict[int, int] = {}
+    consumers: dict[int, list[Value]] = {}
     for node in order:  # parents come first, so their depth is known
         depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+        for p in node.parents:
+            consumers.setdefault(id(p), []).append(node)
+    for node in order:  # draw each input just left of its first use, not all in column 0
+        if not node.parents and id(node) in consumers:
+            depth[id(node)] = min(depth[id(c)] for c in consumers[id(node)]) - 1
     # Value boxes sit at even columns, operation circles at the odd column before them.
     columns: dict[int, list[Value]] = {}
     for node in order:
