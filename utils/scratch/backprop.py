@@ -100,7 +100,7 @@ def mlp_forward(params: Params, X: np.ndarray, *, activation: str = "relu") -> t
     Args:
         params: ``{"W1": (d_0, d_1), "b1": (d_1,), ...}``.
         X: ``(B, d_0)`` inputs.
-        activation: hidden-layer activation, a key of :data:`ACTIVATIONS`.
+        activation: hidden-layer activation, a key of ``ACTIVATIONS`` ("relu", "sigmoid", "tanh", "identity").
 
     Returns:
         ``logits`` of shape ``(B, d_L)`` (no activation on the last layer) and a cache
