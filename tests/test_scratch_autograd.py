@@ -48,6 +48,10 @@ def test_reflected_operators():
     _both(lambda a: 2.0 - a + 3.0 / a + 4.0 * a, lambda a: 2.0 - a + 3.0 / a + 4.0 * a, [1.5])
 
 
+def test_negation_and_subtraction():
+    _both(lambda a, b: -(a - b) * (b - 1.0), lambda a, b: -(a - b) * (b - 1.0), [0.3, -2.0])
+
+
 def test_backward_twice_gives_same_grads():
     a = Value(2.0)
     out = a * a
