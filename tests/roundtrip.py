@@ -166,9 +166,10 @@ def secret_lines(nb: nbformat.NotebookNode) -> set[str]:
     """Every non-trivial line of the chapter's solutions and hidden tests.
 
     Lines of code solutions (between the solution markers), of written answers (whole
-    markdown solution cells) and of hidden tests, stripped; minus lines shorter than
-    8 characters or without a letter, and minus lines that the chapter also has outside
-    its solutions (those may appear in a release legitimately).
+    markdown solution cells) and of hidden tests, stripped; minus trivial lines (fewer than
+    three words and 20 characters, such as ``else:`` or a wrapped ``deep learning.``) and
+    minus lines that the chapter also has outside its solutions (those may appear in a
+    release legitimately).
     """
     secret, public = set(), set()
     for cell in nb.cells:
@@ -182,7 +183,7 @@ def secret_lines(nb: nbformat.NotebookNode) -> set[str]:
         secret.update(line.strip() for line in hidden)
         if "remove-student" not in cell.get("metadata", {}).get("tags", []):
             public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
-    return {line for line in secret - public if len(line) >= 8 and re.search(r"[A-Za-z]", line)}
+    return {line for line in secret - public if len(re.findall(r"[A-Za-z_]\w*", line)) >= 3 or len(line) >= 20}
 
 
 def text_of(path: Path) -> str:
