@@ -30,6 +30,8 @@ pytestmark = pytest.mark.roundtrip
 FIXTURE = ROOT / "tests" / "fixtures" / "00_fixture.ipynb"
 NOTEBOOKS = [FIXTURE, *CHAPTERS]
 REPORT = ROOT / "_build" / "roundtrip.md"
+REPORT_HEADER = ("| notebook | exercises | auto points (scored/max) | manual points | validate source "
+                 "| validate --invert release | seconds |\n|---|---|---|---|---|---|---|\n")
 
 
 def _meta(cell) -> dict:
@@ -52,7 +54,12 @@ def _solution_code_cells(nb) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and _meta(c).get("solution")]
 
 
-@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+# One xdist group per notebook: with `-n 2 --dist loadgroup` (make test-assign) two notebooks
+# make their round trips at once, and each notebook's tests share one round trip.
+PARAMS = [pytest.param(p, id=p.name, marks=pytest.mark.xdist_group(p.stem)) for p in NOTEBOOKS]
+
+
+@pytest.fixture(scope="module", params=PARAMS)
 def trip(request, tmp_path_factory):
     path = request.param
     start = time.perf_counter()
@@ -67,10 +74,9 @@ def _report(trip, seconds: float) -> None:
     auto = sum(m for _, m, kind in trip.grades.values() if kind == "code")
     manual = sum(m for _, m, kind in trip.grades.values() if kind == "markdown")
     prompts = sum(1 for c in read(trip.source).cells if _meta(c).get("grade_id", "").endswith("-prompt"))
-    if not REPORT.exists():
+    if not REPORT.exists():  # make test-assign writes the header before the workers start
         REPORT.parent.mkdir(exist_ok=True)
-        REPORT.write_text("| notebook | exercises | auto points (scored/max) | manual points | validate source "
-                          "| validate --invert release | seconds |\n|---|---|---|---|---|---|---|\n")
+        REPORT.write_text(REPORT_HEADER)
     with REPORT.open("a", encoding="utf-8") as report:
         report.write(
             f"| {trip.chapter.name} | {prompts} | {trip.score:g}/{auto:g} | {manual:g} "
@@ -142,6 +148,7 @@ def test_generate_assignment_agrees_with_our_release(trip):
     assert key(ours) == key(trip.nbgrader_release)
 
 
+@pytest.mark.xdist_group("wrong-answers")
 def test_wrong_answers_get_hints_not_tracebacks(tmp_path):
     """In a kernel: a wrong answer prints what was expected, a crashing one names the error;
     both raise AssertionError, show no frame of utils and write nothing to stderr."""
