@@ -45,7 +45,7 @@ test-html: $(STAMP)
 # a summary per chapter to _build/roundtrip.md.
 test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
-	$(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadgroup tests
+	$(BIN)/pytest -p no:cacheprovider -m roundtrip tests
 
 test: test-unit test-notebooks test-assign book test-html
 

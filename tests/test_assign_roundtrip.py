@@ -54,19 +54,20 @@ def _solution_code_cells(nb) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and _meta(c).get("solution")]
 
 
-# One xdist group per notebook: with `-n 2 --dist loadgroup` (make test-assign) two notebooks
-# make their round trips at once, and each notebook's tests share one round trip.
-PARAMS = [pytest.param(p, id=p.name, marks=pytest.mark.xdist_group(p.stem)) for p in NOTEBOOKS]
+_TRIPS: dict = {}  # notebook -> its round trip, made once per test process
 
 
-@pytest.fixture(scope="module", params=PARAMS)
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def trip(request, tmp_path_factory):
+    # Made once per notebook and shared by its tests; a dict rather than scope="module", which
+    # would make the round trip again whenever pytest interleaves the notebooks' tests.
     path = request.param
-    start = time.perf_counter()
-    # The fixture is small: let autograde execute it too, the full nbgrader path once.
-    result = round_trip(path, tmp_path_factory.mktemp(path.stem), autograde_executes=path == FIXTURE)
-    _report(result, time.perf_counter() - start)
-    return result
+    if path not in _TRIPS:
+        start = time.perf_counter()
+        # The fixture is small: let autograde execute it too, the full nbgrader path once.
+        _TRIPS[path] = round_trip(path, tmp_path_factory.mktemp(path.stem), autograde_executes=path == FIXTURE)
+        _report(_TRIPS[path], time.perf_counter() - start)
+    return _TRIPS[path]
 
 
 def _report(trip, seconds: float) -> None:
@@ -148,7 +149,6 @@ def test_generate_assignment_agrees_with_our_release(trip):
     assert key(ours) == key(trip.nbgrader_release)
 
 
-@pytest.mark.xdist_group("wrong-answers")
 def test_wrong_answers_get_hints_not_tracebacks(tmp_path):
     """In a kernel: a wrong answer prints what was expected, a crashing one names the error;
     both raise AssertionError, show no frame of utils and write nothing to stderr."""
