@@ -41,11 +41,12 @@ test-notebooks: $(STAMP)
 test-html: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m html tests
 
-# The nbgrader round trip of every chapter (tests/test_assign_roundtrip.py); it writes
-# a summary per chapter to _build/roundtrip.md.
+# The nbgrader round trip of every chapter (tests/test_assign_roundtrip.py), two chapters at
+# a time; it writes a summary per chapter to _build/roundtrip.md. One chapter:
+#   .venv/bin/pytest -m roundtrip -k 04_backprop tests
 test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
-	$(BIN)/pytest -p no:cacheprovider -m roundtrip tests
+	$(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
 
 test: test-unit test-notebooks test-assign book test-html
 

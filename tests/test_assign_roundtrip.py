@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -54,22 +55,6 @@ def _solution_code_cells(nb) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and _meta(c).get("solution")]
 
 
-_TRIPS: dict = {}  # notebook -> its round trip, made once per test process
-
-
-@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def trip(request, tmp_path_factory):
-    # Made once per notebook and shared by its tests; a dict rather than scope="module", which
-    # would make the round trip again whenever pytest interleaves the notebooks' tests.
-    path = request.param
-    if path not in _TRIPS:
-        start = time.perf_counter()
-        # The fixture is small: let autograde execute it too, the full nbgrader path once.
-        _TRIPS[path] = round_trip(path, tmp_path_factory.mktemp(path.stem), autograde_executes=path == FIXTURE)
-        _report(_TRIPS[path], time.perf_counter() - start)
-    return _TRIPS[path]
-
-
 def _report(trip, seconds: float) -> None:
     """One row of _build/roundtrip.md: what the round trip found for a notebook."""
     auto = sum(m for _, m, kind in trip.grades.values() if kind == "code")
@@ -86,67 +71,93 @@ def _report(trip, seconds: float) -> None:
             f"| {seconds:.0f} ({', '.join(f'{k} {v:.0f}' for k, v in trip.seconds.items())}) |\n")
 
 
-def test_source_passes_nbgrader_validate(trip):
-    assert trip.validate == {}, f"nbgrader validate on the source failed: {trip.validate}"
+class RoundTrip:
+    """The round-trip tests of one notebook; a subclass per notebook is made below.
+
+    One class per notebook, so that `pytest -n 2 --dist loadscope` (make test-assign) gives
+    each notebook's tests to one worker, two notebooks at a time, and the class-scoped
+    fixture makes each round trip once.
+    """
+
+    chapter: Path
+
+    @pytest.fixture(scope="class")
+    def trip(self, tmp_path_factory):
+        start = time.perf_counter()
+        # The fixture is small: let autograde execute it too, the full nbgrader path once.
+        result = round_trip(self.chapter, tmp_path_factory.mktemp(self.chapter.stem),
+                            autograde_executes=self.chapter == FIXTURE)
+        _report(result, time.perf_counter() - start)
+        return result
+
+    def test_source_passes_nbgrader_validate(self, trip):
+        assert trip.validate == {}, f"nbgrader validate on the source failed: {trip.validate}"
 
 
-def test_release_passes_no_check(trip):
-    assert not trip.validate_invert, (
-        f"nbgrader validate --invert: the student version passes checks it should fail: {trip.validate_invert}"
-    )
-    assert _check_cells(trip.executed_release), "no auto-checked exercise in the release"
+    def test_release_passes_no_check(self, trip):
+        assert not trip.validate_invert, (
+            f"nbgrader validate --invert: the student version passes checks it should fail: {trip.validate_invert}"
+        )
+        assert _check_cells(trip.executed_release), "no auto-checked exercise in the release"
 
 
-def test_release_leaks_no_solution_line(trip):
-    secrets = secret_lines(read(trip.chapter))
-    assert secrets, "found no solution lines in the chapter"
-    for path in trip.release.parent.rglob("*"):
-        if path.is_file():
-            text = text_of(path)
-            leaked = sorted(line for line in secrets if line in text)
-            assert not leaked, f"{path.name} contains solution lines: {leaked[:5]}"
+    def test_release_leaks_no_solution_line(self, trip):
+        secrets = secret_lines(read(trip.chapter))
+        assert secrets, "found no solution lines in the chapter"
+        for path in trip.release.parent.rglob("*"):
+            if path.is_file():
+                text = text_of(path)
+                leaked = sorted(line for line in secrets if line in text)
+                assert not leaked, f"{path.name} contains solution lines: {leaked[:5]}"
 
 
-def test_release_fails_only_the_unanswered_exercises(trip):
-    nb = trip.executed_release
-    checks, solutions = _check_cells(nb), _solution_code_cells(nb)
-    errors = errored(nb)
-    unexpected = {i: e for i, e in errors.items() if i not in checks and i not in solutions}
-    assert not unexpected, f"cells outside the exercises failed in the student version: {unexpected}"
-    for i in solutions:
-        assert errors.get(i, "NotImplementedError") == "NotImplementedError", f"cell {i}: {errors[i]}"
-    for i in checks:
-        cell, grade_id = nb.cells[i], _meta(nb.cells[i])["grade_id"]
-        assert i in errors, f"{grade_id}: the check passed on a missing answer"
-        assert "not attempted yet" in stdout_of(cell), f"{grade_id}: no 'not attempted yet' message"
-        assert not stderr_of(cell), f"{grade_id} wrote to stderr: {stderr_of(cell)!r}"
-        assert shown_error(cell).startswith("AssertionError: "), f"{grade_id}: {shown_error(cell)}"
+    def test_release_fails_only_the_unanswered_exercises(self, trip):
+        nb = trip.executed_release
+        checks, solutions = _check_cells(nb), _solution_code_cells(nb)
+        errors = errored(nb)
+        unexpected = {i: e for i, e in errors.items() if i not in checks and i not in solutions}
+        assert not unexpected, f"cells outside the exercises failed in the student version: {unexpected}"
+        for i in solutions:
+            assert errors.get(i, "NotImplementedError") == "NotImplementedError", f"cell {i}: {errors[i]}"
+        for i in checks:
+            cell, grade_id = nb.cells[i], _meta(nb.cells[i])["grade_id"]
+            assert i in errors, f"{grade_id}: the check passed on a missing answer"
+            assert "not attempted yet" in stdout_of(cell), f"{grade_id}: no 'not attempted yet' message"
+            assert not stderr_of(cell), f"{grade_id} wrote to stderr: {stderr_of(cell)!r}"
+            assert shown_error(cell).startswith("AssertionError: "), f"{grade_id}: {shown_error(cell)}"
 
 
-def test_source_runs_clean(trip):
-    nb = trip.executed_source
-    assert not errored(nb), f"cells failed in the source: {errored(nb)}"
-    for i in _check_cells(nb) + _solution_code_cells(nb):
-        assert not stderr_of(nb.cells[i]), f"{_meta(nb.cells[i])['grade_id']} wrote to stderr"
-    for i in _check_cells(nb):
-        assert "✓" in stdout_of(nb.cells[i]), f"{_meta(nb.cells[i])['grade_id']} printed no ✓"
+    def test_source_runs_clean(self, trip):
+        nb = trip.executed_source
+        assert not errored(nb), f"cells failed in the source: {errored(nb)}"
+        for i in _check_cells(nb) + _solution_code_cells(nb):
+            assert not stderr_of(nb.cells[i]), f"{_meta(nb.cells[i])['grade_id']} wrote to stderr"
+        for i in _check_cells(nb):
+            assert "✓" in stdout_of(nb.cells[i]), f"{_meta(nb.cells[i])['grade_id']} printed no ✓"
 
 
-def test_autograde_gives_full_marks(trip):
-    auto = {g: (s, m) for g, (s, m, kind) in trip.grades.items() if kind == "code"}
-    written = {g: (s, m) for g, (s, m, kind) in trip.grades.items() if kind == "markdown"}
-    assert auto, "no auto-graded cells in the gradebook"
-    assert all(s == m for s, m in auto.values()), f"autograde gave less than full marks: {auto}"
-    assert all(s is None for s, _ in written.values()), "written answers must be left to manual grading"
-    assert trip.score == sum(m for _, m in auto.values())
-    assert trip.max_score == sum(m for _, m in auto.values()) + sum(m for _, m in written.values())
+    def test_autograde_gives_full_marks(self, trip):
+        auto = {g: (s, m) for g, (s, m, kind) in trip.grades.items() if kind == "code"}
+        written = {g: (s, m) for g, (s, m, kind) in trip.grades.items() if kind == "markdown"}
+        assert auto, "no auto-graded cells in the gradebook"
+        assert all(s == m for s, m in auto.values()), f"autograde gave less than full marks: {auto}"
+        assert all(s is None for s, _ in written.values()), "written answers must be left to manual grading"
+        assert trip.score == sum(m for _, m in auto.values())
+        assert trip.max_score == sum(m for _, m in auto.values()) + sum(m for _, m in written.values())
 
 
-def test_generate_assignment_agrees_with_our_release(trip):
-    """Our database-free release is what `nbgrader generate_assignment` writes."""
-    ours = read(trip.release)
-    key = lambda nb: [(c.cell_type, c.source, _meta(c)) for c in nb.cells]  # noqa: E731
-    assert key(ours) == key(trip.nbgrader_release)
+    def test_generate_assignment_agrees_with_our_release(self, trip):
+        """Our database-free release is what `nbgrader generate_assignment` writes."""
+        ours = read(trip.release)
+        key = lambda nb: [(c.cell_type, c.source, _meta(c)) for c in nb.cells]  # noqa: E731
+        assert key(ours) == key(trip.nbgrader_release)
+
+
+
+
+for _path in NOTEBOOKS:  # TestRoundTrip_01_introduction, ...
+    _name = f"TestRoundTrip_{_path.stem}"
+    globals()[_name] = type(_name, (RoundTrip,), {"chapter": _path})
 
 
 def test_wrong_answers_get_hints_not_tracebacks(tmp_path):
