@@ -142,6 +142,7 @@ def test_the_module_runs_as_a_command(tmp_path):
 
 @pytest.mark.parametrize("myst, plain", [
     ("a {term}`neuron` b", "a neuron b"),
+    ("**{term}`Stochastic gradient\ndescent` (随机梯度下降)**", "**Stochastic gradient\ndescent (随机梯度下降)**"),
     ("{term}`losses <loss function>`", "losses"),
     ("{cite:t}`minsky1969perceptrons`", "Minsky and Papert (1969)"),
     ("{cite:p}`mcculloch1943logical,rumelhart1986learning`", "(McCulloch and Pitts, 1943; Rumelhart et al., 1986)"),
@@ -240,3 +241,22 @@ def test_exercises_use_no_name_another_exercise_defines(chapter):
                 borrowed = names & (defined - shared) - bound.get(user, set())
                 assert not borrowed, (f"{user or 'the chapter'} uses {sorted(borrowed)} that only the solution of "
                                       f"{definer} defines; with --only, or in the student version, it would fail")
+
+
+@pytest.mark.parametrize("chapter", [FIXTURE, *CHAPTERS], ids=lambda p: p.name)
+def test_check_cells_read_only_names_the_student_version_defines(chapter):
+    """A value answer is set to None before its solution markers, so that in the student
+    version the check says "not attempted yet" instead of raising NameError."""
+    nb = read(chapter)
+    release = assign.release_notebook(assign.source_notebook(nb, 0))
+    bound = set()
+    for cell in release.cells:
+        if cell.cell_type != "code":
+            continue
+        binds, reads = _names(cell.source)
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            assert not reads - bound - binds, (
+                f"{meta['grade_id']} reads {sorted(reads - bound - binds)}, which the student version never defines: "
+                "initialise the answer (name = None) before ### BEGIN SOLUTION")
+        bound |= binds

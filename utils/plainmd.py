@@ -117,15 +117,18 @@ def _directive(name: str, arg: str, options: dict[str, str], body: str, ctx: Con
 def render(text: str, ctx: Context | None = None) -> str:
     """Render MyST markdown ``text`` as plain Markdown; see the module docstring."""
     ctx = ctx or Context()
-    lines, out, i = text.splitlines(), [], 0
+    lines, out, prose, i = text.splitlines(), [], [], 0
     while i < len(lines):
         line = lines[i]
         fence = FENCE.match(line)
         if not fence:
             if not re.match(r"^\s*(\([\w:.-]+\)=|%|\+\+\+)", line):  # targets, comments, breaks
-                out.append(_inline(line, ctx))
+                prose.append(line)
             i += 1
             continue
+        if prose:  # roles may span lines: render the prose before the fence as one block
+            out.append(_inline("\n".join(prose), ctx))
+            prose = []
         # Find the closing fence: same character, at least as long (MyST's rule).
         char, width = fence["fence"][0], len(fence["fence"])
         end = next((j for j in range(i + 1, len(lines))
@@ -145,4 +148,6 @@ def render(text: str, ctx: Context | None = None) -> str:
                 body = render(body, ctx)
             out.append(_directive(name, directive["arg"].strip(), options, body, ctx))
         i = end + 1
+    if prose:
+        out.append(_inline("\n".join(prose), ctx))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
