@@ -49,7 +49,7 @@ test-html: $(STAMP)
 #   .venv/bin/pytest -m roundtrip -k 04_backprop tests
 test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
-	$(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
 
 test: test-unit test-notebooks test-assign book test-html
 
@@ -67,7 +67,7 @@ assign: $(STAMP)
 # The student edition: the book with every solution left out (utils/student_edition.py).
 book-student: $(STAMP)
 	$(BIN)/python -m utils.student_edition _build/student-src
-	$(BIN)/jupyter-book build -W -n --keep-going _build/student-src
+	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going _build/student-src
 	rm -rf _build/student/html && mkdir -p _build/student && cp -r _build/student-src/_build/html _build/student/html
 
 clean:

@@ -7,12 +7,13 @@ version passes none and leaks no solution, it runs top to bottom with only the u
 exercises failing (each saying "not attempted yet", nothing on stderr), and nbgrader's
 autograde gives the source full marks for the auto-graded points.
 
-Written answers (markdown solution cells) are graded by hand in nbgrader: autograde leaves
-them ungraded, so the tests check that they are flagged for manual grading and count
-their points only in the maximum.
+Written answers (markdown solution cells) are graded by hand in nbgrader: autograde gives
+them no score (nbgrader then asks for a manual grade), so the tests check exactly that and
+count their points only in the maximum.
 
-Each chapter is executed twice (source and release); a summary per notebook is written to
-``_build/roundtrip.md``.
+Each chapter is executed twice (source and release; autograde grades the validated
+source's outputs, see tests/roundtrip.py), two chapters at a time under
+``make test-assign``; a summary per notebook is written to ``_build/roundtrip.md``.
 """
 
 from __future__ import annotations
