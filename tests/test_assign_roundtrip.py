@@ -83,11 +83,12 @@ class RoundTrip:
     chapter: Path
 
     @pytest.fixture(scope="class")
-    def trip(self, tmp_path_factory):
+    @classmethod
+    def trip(cls, tmp_path_factory):
         start = time.perf_counter()
         # The fixture is small: let autograde execute it too, the full nbgrader path once.
-        result = round_trip(self.chapter, tmp_path_factory.mktemp(self.chapter.stem),
-                            autograde_executes=self.chapter == FIXTURE)
+        result = round_trip(cls.chapter, tmp_path_factory.mktemp(cls.chapter.stem),
+                            autograde_executes=cls.chapter == FIXTURE)
         _report(result, time.perf_counter() - start)
         return result
 
