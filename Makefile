@@ -12,13 +12,16 @@ NBVAL_TIMEOUT ?= 600
 # competing for the two cores while two notebooks execute at once.
 TEST_ENV := OMP_NUM_THREADS=1
 
-.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean
+.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean assign book-student test-assign
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
 	@echo "make test   run every test: utils unit tests, notebook lint, notebooks, book build, HTML checks"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make bench  time every notebook and measure its peak memory (_build/bench.md)"
+	@echo "make assign CHAPTERS='chapters/04_*.ipynb' COURSE=_build/course ASSIGNMENT=week4 [ONLY=4.1,4.3]"
+	@echo "            nbgrader source and student notebooks for a course (book/instructors.md)"
+	@echo "make book-student  the HTML book without solutions, into _build/student/html"
 
 venv: $(STAMP)
 
@@ -33,7 +36,7 @@ book: $(STAMP)
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .
 
 test-unit: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider -m "not html" tests
+	$(BIN)/pytest -p no:cacheprovider -m "not html and not roundtrip" tests
 
 test-notebooks: $(STAMP)
 	$(TEST_ENV) $(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
@@ -41,13 +44,31 @@ test-notebooks: $(STAMP)
 test-html: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m html tests
 
-test: test-unit test-notebooks book test-html
+# The nbgrader round trip of every chapter (tests/test_assign_roundtrip.py), two chapters at
+# a time; it writes a summary per chapter to _build/roundtrip.md. One chapter:
+#   .venv/bin/pytest -m roundtrip -k 04_backprop tests
+test-assign: $(STAMP)
+	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
+
+test: test-unit test-notebooks test-assign book test-html
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
 	$(BIN)/python -m utils.bench chapters/*.ipynb --out _build/bench.md
+
+# Instructors: chapters -> nbgrader source (and student) notebooks in $(COURSE).
+assign: $(STAMP)
+	@test -n "$(CHAPTERS)" -a -n "$(ASSIGNMENT)" || { echo "usage: make assign CHAPTERS='chapters/04_*.ipynb' ASSIGNMENT=week4 [COURSE=_build/course] [ONLY=4.1,4.3]"; exit 2; }
+	$(BIN)/python -m utils.assign $(CHAPTERS) --course $(or $(COURSE),_build/course) --assignment $(ASSIGNMENT) $(if $(ONLY),--only $(ONLY)) --release
+
+# The student edition: the book with every solution left out (utils/student_edition.py).
+book-student: $(STAMP)
+	$(BIN)/python -m utils.student_edition _build/student-src
+	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going _build/student-src
+	rm -rf _build/student/html && mkdir -p _build/student && cp -r _build/student-src/_build/html _build/student/html
 
 clean:
 	rm -rf _build

@@ -29,13 +29,24 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["check", "register", "Mismatch", "expect_close", "expect_equal", "registered_ids"]
+__all__ = ["check", "register", "Mismatch", "CheckFailed", "expect_close", "expect_equal", "registered_ids"]
 
 Checker = Callable[[object], None]
 
 
 class Mismatch(Exception):
     """Raised by a checker: the answer is wrong; the message is the hint shown to the student."""
+
+
+class CheckFailed(AssertionError):
+    """The ``AssertionError`` that :func:`check` raises; in a notebook it shows as one line.
+
+    IPython calls ``_render_traceback_`` instead of printing a traceback, so a student sees
+    ``AssertionError: <hint>`` rather than the frames of this module.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mAssertionError\x1b[0m: {self}"]
 
 
 class NotAttempted(Exception):
@@ -95,7 +106,7 @@ def check(exercise_id: str, answer: object) -> None:
     _load_checkers()
     entry = _REGISTRY.get(exercise_id)
     if entry is None:
-        raise AssertionError(
+        raise CheckFailed(
             f"No check is registered for {exercise_id!r}. Check the id for typos; "
             f"this chapter's ids start with {exercise_id.rsplit('-', 1)[0]!r}."
         ) from None
@@ -104,7 +115,7 @@ def check(exercise_id: str, answer: object) -> None:
         print(f"✓ {exercise_id}: correct." + (f" {entry.success}" if entry.success else ""))
         return None
     print(f"✗ {exercise_id}: {message}")
-    raise AssertionError(f"{exercise_id}: {message}") from None
+    raise CheckFailed(f"{exercise_id}: {message}") from None
 
 
 def _run(checker: Checker, answer: object) -> str | None:
