@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 NBVAL := $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile
 NBVAL_TIMEOUT ?= 600
 
-.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean
+.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean vendor
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -45,6 +45,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m utils.bench chapters/*.ipynb --out _build/bench.md
+
+# Maintainers: refresh the committed web assets in book/_vendor from npm (needs Node.js).
+vendor: $(STAMP)
+	book/_vendor/fetch.sh
 
 clean:
 	rm -rf _build
