@@ -46,7 +46,7 @@ def _as_numpy(x: object, name: str) -> np.ndarray:
         return x.detach().cpu().numpy()
     if isinstance(x, np.ndarray):
         return x
-    if isinstance(x, Sequence):
+    if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
         return np.asarray(x)
     raise TypeError(f"{name} must be a tensor, an array or a sequence, got {type(x).__name__}")
 

@@ -1,0 +1,39 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from utils.device import get_device, set_seed
+
+
+def test_set_seed_makes_all_generators_repeat():
+    set_seed(3)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())
+    set_seed(3)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first
+
+
+def test_different_seeds_differ():
+    set_seed(1)
+    a = torch.rand(5)
+    set_seed(2)
+    assert not torch.equal(a, torch.rand(5))
+
+
+@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+def test_set_seed_rejects_bad_seeds(bad, error):
+    with pytest.raises(error, match="seed"):
+        set_seed(bad)
+
+
+def test_get_device_returns_a_usable_device_and_says_which(capsys):
+    device = get_device()
+    assert isinstance(device, torch.device)
+    assert torch.ones(2, device=device).sum().item() == 2
+    assert f"Using device: {device}" in capsys.readouterr().out
+
+
+def test_get_device_can_be_quiet(capsys):
+    get_device(verbose=False)
+    assert capsys.readouterr().out == ""

@@ -1,0 +1,35 @@
+import matplotlib.pyplot as plt
+import pytest
+
+from utils.widgets import parameter_grid, widget_with_fallback
+
+
+def draw_line(ax, slope, intercept=0.0):
+    ax.plot([0, 1], [intercept, intercept + slope])
+
+
+def test_parameter_grid_draws_one_panel_per_setting():
+    fig = parameter_grid(draw_line, [{"slope": s} for s in (1.0, 2.0, 3.0, 4.0)], ncols=3)
+    drawn = [ax for ax in fig.axes if ax.lines]
+    assert len(drawn) == 4
+    assert drawn[1].get_title() == "slope=2"
+    plt.close(fig)
+
+
+def test_parameter_grid_rejects_bad_input():
+    with pytest.raises(TypeError, match="callable"):
+        parameter_grid("draw", [{"slope": 1}])
+    with pytest.raises(ValueError, match="settings"):
+        parameter_grid(draw_line, [])
+
+
+def test_widget_with_fallback_builds_live_controls():
+    widget = widget_with_fallback(draw_line, [{"slope": 1.0}], {"slope": (-2.0, 2.0, 0.5), "intercept": (0.0, 1.0)})
+    names = {child.description for child in widget.children if hasattr(child, "description")}
+    assert {"slope", "intercept"} <= names
+    plt.close("all")
+
+
+def test_widget_with_fallback_needs_controls():
+    with pytest.raises(ValueError, match="controls"):
+        widget_with_fallback(draw_line, [{"slope": 1.0}], {})

@@ -1,0 +1,84 @@
+"""Checks for the exercises of chapter 1 (introduction and history)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from utils.check import Mismatch, register
+
+PARADIGMS = {"supervised", "unsupervised", "reinforcement"}
+# Why each scenario belongs where it does, phrased as a question so the hint does not give
+# the answer away.
+_PARADIGM_ANSWERS = {
+    "a": ("supervised", "does each past sale come with the value to predict?"),
+    "b": ("unsupervised", "are the groups given to the learner, or must it find them?"),
+    "c": ("reinforcement", "does the robot see correct examples, or only a reward?"),
+    "d": ("supervised", "does each recording come with the correct output?"),
+    "e": ("unsupervised", "has anybody labelled the transactions?"),
+    "f": ("reinforcement", "is the score an example of a correct move, or a reward?"),
+}
+
+
+@register("ex-ch01-paradigms", success="Ask of every problem: what does the data tell the learner?")
+def _check_paradigms(answer: object) -> None:
+    if not isinstance(answer, dict):
+        raise Mismatch(f"`paradigms` should be a dict like {{'a': 'supervised', ...}}, got {type(answer).__name__}")
+    missing = sorted(set(_PARADIGM_ANSWERS) - set(answer))
+    if missing:
+        raise Mismatch(f"`paradigms` has no answer for scenario(s) {', '.join(missing)}")
+    for key, (expected, question) in _PARADIGM_ANSWERS.items():
+        given = str(answer[key]).strip().lower()
+        if given not in PARADIGMS:
+            raise Mismatch(f"scenario {key}: answer with one of {sorted(PARADIGMS)}, got {answer[key]!r}")
+        if given != expected:
+            raise Mismatch(f"scenario {key} is not {given} learning. Ask yourself: {question}")
+
+
+def _models_with_known_counts() -> list[tuple[nn.Module, int, str]]:
+    torch.manual_seed(0)
+    frozen = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    for p in frozen[0].parameters():
+        p.requires_grad_(False)
+    return [
+        (nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)), 9610, "the section 1.5 model"),
+        (nn.Linear(3, 1), 4, "nn.Linear(3, 1)"),
+        (nn.Linear(5, 2, bias=False), 10, "nn.Linear(5, 2, bias=False)"),
+        (nn.Conv2d(1, 4, kernel_size=3), 40, "nn.Conv2d(1, 4, kernel_size=3)"),
+        (frozen, 1290, "the section 1.5 model with its first layer frozen (requires_grad=False)"),
+    ]
+
+
+@register("ex-ch01-count-params", success="PyTorch models report sizes this way; remember the biases.")
+def _check_count_parameters(count_parameters: object) -> None:
+    if not callable(count_parameters):
+        raise Mismatch(f"pass the function itself, count_parameters, not {type(count_parameters).__name__}")
+    for model, expected, name in _models_with_known_counts():
+        got = count_parameters(model)
+        if isinstance(got, torch.Tensor):
+            got = got.item()
+        if got != expected:
+            hint = ""
+            if "frozen" in name:
+                hint = " Count only parameters with requires_grad=True."
+            elif "bias" in name and got != expected:
+                hint = " Count the elements of every parameter tensor (p.numel())."
+            raise Mismatch(f"for {name} expected {expected} trainable parameters, got {got}.{hint}")
+
+
+_CHRONOLOGICAL = ["f", "b", "c", "e", "g", "d", "a"]
+
+
+@register("ex-ch01-timeline")
+def _check_timeline(answer: object) -> None:
+    if not isinstance(answer, (list, tuple)):
+        raise Mismatch(f"`chronological` should be a list of letters like ['b', 'a', ...], got {type(answer).__name__}")
+    letters = [str(x).strip().lower() for x in answer]
+    if sorted(letters) != sorted(_CHRONOLOGICAL):
+        raise Mismatch(f"use each of the letters a-g exactly once, got {letters}")
+    for position, (given, expected) in enumerate(zip(letters, _CHRONOLOGICAL)):
+        if given != expected:
+            raise Mismatch(
+                f"the first {position} are in the right order, but position {position + 1} is wrong: "
+                "look up the years in the timeline of section 1.4"
+            )
