@@ -95,8 +95,8 @@ _TEX_ERRORS_JS = """() => {
     return bad;
 }"""
 
-# The prose of the page (widget labels included) with code, text outputs and typeset math removed: any TeX delimiter
-# left in it is math a reader sees as source.
+# The page's prose and widget labels, without code, text outputs and typeset math: any TeX
+# delimiter left in it is math a reader sees as source.
 _PROSE_JS = """() => {
     const article = document.querySelector("article") || document.body;
     const copy = article.cloneNode(true);
@@ -171,14 +171,19 @@ def visit(browser, base_url: str, path: str, screenshot: Path | None = None) -> 
 
 
 def _settle(page) -> None:
-    """Wait for MathJax's first typeset, the widgets and the images (never raises)."""
-    page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+    """Wait for the widgets and images to be drawn, then for MathJax to finish typesetting.
+
+    MathJax goes last: the widget manager hands it the labels of the widgets it draws.
+    A widget or image that never arrives is not an error here; the report shows it.
+    """
     for condition in (
         f"() => ({_WIDGETS_RENDERED_JS})() === 0",
         "() => [...document.images].every(i => i.complete)",
     ):
-        with contextlib.suppress(PlaywrightError):  # a timeout here shows up in the report instead
+        with contextlib.suppress(PlaywrightError):
             page.wait_for_function(condition, timeout=SETTLE_MS)
+    # book/_ext/static/mathjax2-hub.js chains each typeset onto MathJax.startup.promise.
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
 
 
 def _toggle_solutions(page, report: PageReport) -> None:
