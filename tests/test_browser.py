@@ -12,6 +12,7 @@ Without Chromium the tests skip and say how to install it; with ``BOOK_REQUIRE_B
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from urllib.parse import urljoin
@@ -165,3 +166,38 @@ def test_search_finds_the_chapter_by_a_word_of_its_title(browser, base_url, note
 
 def test_root_redirects_to_the_landing_page(reports):
     assert reports("index.html").redirected_to == "book/index.html"
+
+
+def test_vendored_widget_manager_draws_a_widget_and_typesets_its_math_label(browser, tmp_path):
+    """A page like the book's, with a slider labelled ``$\\alpha$``: the widget manager draws
+    it offline, book/_ext/static/mathjax2-hub.js hands the label to MathJax 3, no errors."""
+    import ipywidgets
+    from ipywidgets.embed import embed_data
+
+    data = embed_data(views=[ipywidgets.FloatSlider(value=1.0, description=r"$\alpha$")])
+    # A built page plus what myst-nb adds to a page with widgets: the scripts listed in
+    # nb_ipywidgets_js and the widget state in the head, a widget view in the article.
+    head = [
+        "<script" + "".join(f' {k}="{v}"' for k, v in attributes.items()) + f' src="../_static/{script}"></script>'
+        for script, attributes in book_config()["sphinx"]["config"]["nb_ipywidgets_js"].items()
+    ]
+    head.append(f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(data["manager_state"])}</script>')
+    view = f'<script type="application/vnd.jupyter.widget-view+json">{json.dumps(data["view_specs"][0])}</script>'
+    html = (HTML / "book" / "notation.html").read_text(encoding="utf-8")
+    html = html.replace("</head>", "\n".join(head) + "</head>", 1)
+    html = html.replace("</article>", f'<div class="cell_output">{view}</div></article>', 1)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "widget.html").write_text(html, encoding="utf-8")
+    for shared in ("_static", "searchindex.js"):  # what the page loads besides itself
+        (tmp_path / shared).symlink_to(HTML / shared)
+
+    with serve(tmp_path) as url:
+        report = visit(browser, url, "book/widget.html")
+        assert not report.external and not report.failed and not report.console_errors, report
+        assert report.unrendered_widgets == 0 and not report.raw_tex and not report.tex_errors, report
+        page = browser.new_page()
+        try:
+            page.goto(url + "book/widget.html")
+            page.wait_for_selector(".widget-label mjx-container", timeout=20_000)  # typeset
+        finally:
+            page.close()

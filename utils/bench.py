@@ -207,11 +207,18 @@ def problems(measurements: list[Measurement]) -> list[str]:
     return found
 
 
-def format_table(measurements: list[Measurement], sizes: dict[str, tuple[int, int] | None]) -> str:
-    """A Markdown report: one row per notebook, a total, budgets flagged with ⚠."""
-    def cell(value, fmt, over=False):
-        return "n/a" if value is None else f"{value:{fmt}}" + (" ⚠" if over else "")
+def _cell(value: float | None, scale: float, fmt: str, over: bool = False) -> str:
+    """``value / scale`` formatted, "n/a" for None, with ⚠ when ``over`` a budget."""
+    return "n/a" if value is None else f"{value / scale:{fmt}}" + (" ⚠" if over else "")
 
+
+def format_table(measurements: list[Measurement], sizes: dict[str, tuple[int, int] | None]) -> str:
+    """A Markdown report: one row per notebook, a total, budgets flagged with ⚠.
+
+    Args:
+        measurements: one per notebook, in the order of the rows.
+        sizes: notebook file name -> (page bytes, image bytes), or None when not built.
+    """
     lines = [
         "# Notebook benchmark",
         "",
@@ -224,18 +231,17 @@ def format_table(measurements: list[Measurement], sizes: dict[str, tuple[int, in
     ]
     for m in measurements:
         page, images = sizes.get(m.notebook) or (None, None)
-        peak = None if m.peak_rss_bytes is None else m.peak_rss_bytes / MiB
-        lines.append(
-            f"| {m.notebook} | {cell(m.wall_s, '.1f', m.wall_s > m.budget_s)} | {m.budget_s:.0f} "
-            f"| {cell(m.cpu_s, '.1f')} | {cell(peak, '.0f', m.peak_rss_bytes is not None and m.peak_rss_bytes > MEMORY_BUDGET_BYTES)} "
-            f"| {cell(None if page is None else page / KiB, '.0f')} | {cell(None if images is None else images / KiB, '.0f')} |"
-        )
+        big = m.peak_rss_bytes is not None and m.peak_rss_bytes > MEMORY_BUDGET_BYTES
+        row = [m.notebook, _cell(m.wall_s, 1, ".1f", m.wall_s > m.budget_s), f"{m.budget_s:.0f}",
+               _cell(m.cpu_s, 1, ".1f"), _cell(m.peak_rss_bytes, MiB, ".0f", big),
+               _cell(page, KiB, ".0f"), _cell(images, KiB, ".0f")]
+        lines.append("| " + " | ".join(row) + " |")
     total = sum(m.wall_s for m in measurements)
     peaks = [m.peak_rss_bytes for m in measurements if m.peak_rss_bytes is not None]
-    lines.append(
-        f"| **total** | **{cell(total, '.1f', total > TOTAL_BUDGET_S)}** | {TOTAL_BUDGET_S:.0f} "
-        f"| {cell(sum(m.cpu_s or 0 for m in measurements), '.1f')} | max {cell(max(peaks) / MiB if peaks else None, '.0f')} | | |"
-    )
+    row = ["**total**", f"**{_cell(total, 1, '.1f', total > TOTAL_BUDGET_S)}**", f"{TOTAL_BUDGET_S:.0f}",
+           _cell(sum(m.cpu_s or 0 for m in measurements), 1, ".1f"),
+           "max " + _cell(max(peaks) if peaks else None, MiB, ".0f"), "", ""]
+    lines.append("| " + " | ".join(row) + " |")
     found = problems(measurements)
     lines += ["", "Over budget:" if found else "Every notebook is within its budgets."]
     lines += [f"- {p}" for p in found]
