@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # Two workers; --dist loadfile keeps each notebook's cells on one worker.
 NBVAL := $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile
 NBVAL_TIMEOUT ?= 600
+# The book's networks are small: one thread per notebook kernel is faster than several
+# competing for the two cores while two notebooks execute at once.
+TEST_ENV := OMP_NUM_THREADS=1
 
 .PHONY: help venv book test test-unit test-notebooks test-html lab bench bench-report clean vendor
 
@@ -27,7 +30,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build -W -n --keep-going .
+	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not html" tests
@@ -35,7 +38,7 @@ test-unit: $(STAMP)
 # nbval runs every notebook in this venv and compares; the `notebooks` test runs each one
 # alone, from the package's wheel in a fresh venv, and measures it for the bench table.
 test-notebooks: $(STAMP)
-	$(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
+	$(TEST_ENV) $(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
 	$(BIN)/pytest -p no:cacheprovider -m notebooks tests
 
 test-html: $(STAMP)

@@ -1,0 +1,69 @@
+"""The chapter-3 exercise checkers: right answers pass, wrong ones fail with a useful hint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils.check import check
+from utils.scratch.mlp import count_params, log_softmax
+
+GOOD_XOR = [
+    (np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-0.5, 1.5])),  # OR, NAND
+    (np.array([[1.0], [1.0]]), np.array([-1.5])),  # AND
+]
+
+
+def good_ce(logits, y):
+    return -log_softmax(logits)[np.arange(len(y)), y].mean()
+
+
+def naive_ce(logits, y):
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return -np.log(p[np.arange(len(y)), y]).mean()
+
+
+def test_right_answers_pass(capsys):
+    assert check("ex-ch03-count-params", count_params) is None
+    assert check("ex-ch03-cross-entropy", good_ce) is None
+    assert check("ex-ch03-xor-weights", GOOD_XOR) is None
+    assert capsys.readouterr().out.count("✓") == 3
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "only the weights"),
+        (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "should be"),
+        ("784-256-10", "pass the function itself"),
+    ],
+)
+def test_wrong_count_fails_with_hint(answer, hint):
+    with pytest.raises(AssertionError, match=hint):
+        check("ex-ch03-count-params", answer)
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (lambda z, y: -log_softmax(z)[np.arange(len(y)), y].sum(), "sum over the batch"),
+        (naive_ce, "overflows"),
+        (lambda z, y: -log_softmax(z)[:, 0].mean(), "should be about"),
+    ],
+)
+def test_wrong_cross_entropy_fails_with_hint(answer, hint):
+    with pytest.raises(AssertionError, match=hint):
+        check("ex-ch03-cross-entropy", answer)
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.array([-1.5]))], "outputs"),
+        ([(np.eye(3), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))], "shapes should be"),
+        ([np.eye(2)], "list of two layers"),
+    ],
+)
+def test_wrong_xor_weights_fail_with_hint(answer, hint):
+    with pytest.raises(AssertionError, match=hint):
+        check("ex-ch03-xor-weights", answer)

@@ -1,0 +1,58 @@
+"""The chapter-5 exercise checkers: the worked answer passes, wrong answers fail with a hint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils.check import check
+
+
+def max_stable_lr(H):
+    return 2 / np.linalg.eigvalsh(H).max()
+
+
+def nesterov_step(p, g, v, lr, momentum):
+    v = momentum * v + g
+    return p - lr * (g + momentum * v), v
+
+
+def early_stopping(val_losses, patience):
+    best, since = 0, 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best]:
+            best, since = epoch, 0
+        else:
+            since += 1
+            if since >= patience:
+                return epoch, best
+    return len(val_losses) - 1, best
+
+
+def test_right_answers_pass(capsys):
+    check("ex-ch05-max-lr", max_stable_lr)
+    check("ex-ch05-nesterov", nesterov_step)
+    check("ex-ch05-early-stopping", early_stopping)
+    assert capsys.readouterr().out.count("✓") == 3
+
+
+def heavy_ball(p, g, v, lr, momentum):
+    v = momentum * v + g
+    return p - lr * v, v
+
+
+@pytest.mark.parametrize("exercise, answer, hint", [
+    ("ex-ch05-max-lr", lambda H: 1 / np.linalg.eigvalsh(H).max(), "twice"),
+    ("ex-ch05-max-lr", lambda H: 2 / np.linalg.eigvalsh(H).min(), "largest eigenvalue"),
+    ("ex-ch05-max-lr", lambda H: 2 / np.trace(H), "max_stable_lr"),
+    ("ex-ch05-max-lr", lambda H: "x", "number"),
+    ("ex-ch05-nesterov", heavy_ball, "p after step"),
+    ("ex-ch05-nesterov", lambda p, g, v, lr, m: p, "pair"),
+    ("ex-ch05-early-stopping", lambda losses, patience: early_stopping(losses, patience)[::-1], "(best_epoch, stop_epoch)"),
+    ("ex-ch05-early-stopping", lambda losses, patience: (len(losses) - 1, int(np.argmin(losses))), "early_stopping("),
+    ("ex-ch05-early-stopping", lambda losses, patience: 3, "pair"),
+])
+def test_wrong_answers_fail_with_a_hint(exercise, answer, hint, capsys):
+    with pytest.raises(AssertionError, match=exercise):
+        check(exercise, answer)
+    assert hint in capsys.readouterr().out

@@ -1,0 +1,91 @@
+"""Checks for the exercises of chapter 3 (multilayer networks and forward propagation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from utils.check import Mismatch, expect_close, register
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def _torch_count(sizes) -> int:
+    layers = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    return sum(p.numel() for layer in layers for p in layer.parameters())
+
+
+@register("ex-ch03-count-params", success="Almost all of a wide MLP's parameters sit in its largest weight matrix.")
+def check_count_params(count_mlp_params) -> None:
+    """``count_mlp_params(sizes)``: weights plus biases of an MLP with widths ``sizes``."""
+    if not callable(count_mlp_params):
+        raise Mismatch(f"pass the function itself, not {type(count_mlp_params).__name__}")
+    for sizes in ([2, 1], [3, 4, 2], [64, 32, 10], [784, 256, 128, 10], [5, 5, 5, 5, 5]):
+        got = count_mlp_params(list(sizes))
+        expected = _torch_count(sizes)
+        weights_only = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        if got == weights_only and weights_only != expected:
+            raise Mismatch(f"for sizes {sizes} you counted only the weights ({got}); each layer also has one bias per output")
+        if got != expected:
+            raise Mismatch(
+                f"count_mlp_params({sizes}) should be {expected} (what PyTorch counts), got {got}. "
+                "A layer d_in -> d_out has d_in * d_out weights and d_out biases"
+            )
+
+
+@register("ex-ch03-cross-entropy", success="This is exactly what F.cross_entropy computes from logits.")
+def check_cross_entropy(cross_entropy) -> None:
+    """``cross_entropy(logits, y)``: mean cross-entropy of ``(B, K)`` logits and ``(B,)`` int labels."""
+    if not callable(cross_entropy):
+        raise Mismatch(f"pass the function itself, not {type(cross_entropy).__name__}")
+    rng = np.random.default_rng(0)
+    Z = rng.normal(scale=3.0, size=(8, 5))
+    y = rng.integers(0, 5, size=8)
+    expected = F.cross_entropy(torch.tensor(Z), torch.tensor(y)).item()
+    got = cross_entropy(Z.copy(), y.copy())
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        raise Mismatch("cross_entropy should return one number, the mean loss over the batch") from None
+    total = F.cross_entropy(torch.tensor(Z), torch.tensor(y), reduction="sum").item()
+    if np.isclose(got, total, rtol=1e-6):
+        raise Mismatch("you returned the sum over the batch; return the mean")
+    expect_close(got, expected, "cross_entropy(logits, y) for a random (8, 5) batch", rtol=1e-6)
+    Z_big = np.array([[1000.0, 0.0, -1000.0], [5.0, 800.0, 3.0]])
+    y_big = np.array([1, 1])
+    with np.errstate(all="ignore"):
+        big = float(cross_entropy(Z_big, y_big))
+    if not np.isfinite(big):
+        raise Mismatch(
+            f"cross_entropy overflows on logits of size 1000 (got {big}); subtract each row's maximum "
+            "before exponentiating: log_softmax(z) = z - max(z) - log(sum(exp(z - max(z))))"
+        )
+    expect_close(big, F.cross_entropy(torch.tensor(Z_big), torch.tensor(y_big)).item(),
+                 "cross_entropy for logits with entries of ±1000", rtol=1e-6)
+
+
+@register("ex-ch03-xor-weights", success="Two lines (OR and NAND) and an AND of them: XOR is not linear, but it is two layers deep.")
+def check_xor_weights(params) -> None:
+    """``params = [(W1, b1), (W2, b2)]`` for a 2-2-1 network with step activations computing XOR."""
+    if not isinstance(params, (list, tuple)) or len(params) != 2:
+        raise Mismatch("params should be a list of two layers [(W1, b1), (W2, b2)]")
+    try:
+        (W1, b1), (W2, b2) = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
+    except (TypeError, ValueError):
+        raise Mismatch("each layer should be a pair (W, b) of arrays of numbers") from None
+    if W1.shape != (2, 2) or b1.shape != (2,) or W2.shape not in ((2, 1), (2,)) or b2.size != 1:
+        raise Mismatch(
+            "shapes should be W1 (2, 2), b1 (2,), W2 (2, 1), b2 (1,) -- W maps d_in to d_out, "
+            f"got W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}"
+        )
+    H = (XOR_X @ W1 + b1 >= 0).astype(float)  # (4, 2), step activation
+    out = (H @ W2.reshape(2, 1) + b2.reshape(1) >= 0).astype(int).ravel()  # (4,)
+    if not np.array_equal(out, XOR_Y):
+        raise Mismatch(
+            f"with step activations your network outputs {out.tolist()} on inputs (0,0), (0,1), (1,0), (1,1); "
+            f"XOR is {XOR_Y.tolist()}. Hint: let one hidden unit compute OR and the other NAND (or AND), "
+            f"and the output AND them; your hidden layer gives {H.astype(int).tolist()}"
+        )

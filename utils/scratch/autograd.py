@@ -1,0 +1,267 @@
+"""A tiny scalar automatic-differentiation engine. Introduced in chapter 4.
+
+Every :class:`Value` remembers the values it was computed from (its *parents*) and
+how to pass a gradient back to them. Calling :meth:`Value.backward` on the final
+result visits the graph in reverse topological order and applies the chain rule once
+per edge -- reverse-mode automatic differentiation, the algorithm behind
+``loss.backward()`` in PyTorch, on scalars instead of tensors.
+
+Example::
+
+    x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(1.0, "b")
+    loss = (w * x + b).relu()
+    loss.backward()
+    w.grad   # d loss / d w
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from numbers import Real
+
+import matplotlib.pyplot as plt
+
+__all__ = ["Value", "topological_order", "draw_graph"]
+
+
+def _as_value(other: object) -> Value:
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, Real) and not isinstance(other, bool):
+        return Value(float(other))
+    raise TypeError(f"Value arithmetic expects a Value or a real number, got {type(other).__name__}")
+
+
+class Value:
+    """A scalar that records how it was computed, so gradients can flow back to it.
+
+    Attributes:
+        data: the number (a Python float).
+        grad: d(output)/d(self) after ``output.backward()``; 0.0 before.
+        label: an optional name shown in graph drawings.
+        op: the operation that produced this value ("" for a leaf).
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "_parents", "_backward")
+
+    def __init__(self, data: float, label: str = "", *, _parents: tuple[Value, ...] = (), _op: str = ""):
+        if isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(f"Value expects a real number, got {type(data).__name__}")
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = _op
+        self._parents = _parents
+        # Adds this node's contribution to its parents' .grad; a leaf has nothing to pass on.
+        self._backward: Callable[[], None] = lambda: None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The values this one was computed from (empty for a leaf)."""
+        return self._parents
+
+    def __repr__(self) -> str:
+        name = f"{self.label}=" if self.label else ""
+        return f"Value({name}{self.data:.6g}, grad={self.grad:.6g})"
+
+    # ----- binary operations: each defines the local derivatives of one edge pair -----
+    def __add__(self, other: object) -> Value:
+        other = _as_value(other)
+        out = Value(self.data + other.data, _parents=(self, other), _op="+")
+
+        def backward() -> None:  # d(a+b)/da = d(a+b)/db = 1
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = backward
+        return out
+
+    def __mul__(self, other: object) -> Value:
+        other = _as_value(other)
+        out = Value(self.data * other.data, _parents=(self, other), _op="*")
+
+        def backward() -> None:  # d(ab)/da = b, d(ab)/db = a
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = backward
+        return out
+
+    def __pow__(self, exponent: object) -> Value:
+        if isinstance(exponent, bool) or not isinstance(exponent, Real):
+            raise TypeError(f"Value ** expects a constant real exponent, got {type(exponent).__name__}")
+        k = float(exponent)
+        out = Value(self.data**k, _parents=(self,), _op=f"^{exponent:g}")
+
+        def backward() -> None:  # d(a^k)/da = k a^(k-1)
+            self.grad += k * self.data ** (k - 1) * out.grad
+
+        out._backward = backward
+        return out
+
+    def __neg__(self) -> Value:
+        return self._unary(-self.data, -1.0, "neg")
+
+    def __sub__(self, other: object) -> Value:
+        other = _as_value(other)
+        out = Value(self.data - other.data, _parents=(self, other), _op="-")
+
+        def backward() -> None:  # d(a-b)/da = 1, d(a-b)/db = -1
+            self.grad += out.grad
+            other.grad -= out.grad
+
+        out._backward = backward
+        return out
+
+    def __truediv__(self, other: object) -> Value:
+        return self * _as_value(other) ** -1
+
+    def __radd__(self, other: object) -> Value:
+        return self + other
+
+    def __rmul__(self, other: object) -> Value:
+        return self * other
+
+    def __rsub__(self, other: object) -> Value:
+        return _as_value(other) - self
+
+    def __rtruediv__(self, other: object) -> Value:
+        return _as_value(other) / self
+
+    # ----- unary functions -----
+    def _unary(self, value: float, local_grad: float, op: str) -> Value:
+        out = Value(value, _parents=(self,), _op=op)
+
+        def backward() -> None:  # chain rule: upstream gradient times local derivative
+            self.grad += local_grad * out.grad
+
+        out._backward = backward
+        return out
+
+    def exp(self) -> Value:
+        """e to the power of this value; its derivative is itself."""
+        e = math.exp(self.data)
+        return self._unary(e, e, "exp")
+
+    def log(self) -> Value:
+        """Natural logarithm; defined for positive values only."""
+        if self.data <= 0:
+            raise ValueError(f"log expects a positive value, got {self.data}")
+        return self._unary(math.log(self.data), 1.0 / self.data, "log")
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; derivative 1 - tanh^2."""
+        t = math.tanh(self.data)
+        return self._unary(t, 1.0 - t * t, "tanh")
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid 1 / (1 + e^-x); derivative s (1 - s)."""
+        s = 0.5 * (1.0 + math.tanh(0.5 * self.data))  # stable for large |x|
+        return self._unary(s, s * (1.0 - s), "σ")
+
+    def relu(self) -> Value:
+        """max(0, x); derivative 1 for x > 0 and 0 otherwise (PyTorch's choice at 0)."""
+        return self._unary(max(self.data, 0.0), 1.0 if self.data > 0 else 0.0, "relu")
+
+    # ----- the backward pass -----
+    def backward(self) -> None:
+        """Fill ``.grad`` of every value this one depends on with d(self)/d(value).
+
+        Within the pass, gradients *accumulate* (``+=``): a value used twice receives a
+        contribution along each use. The pass first resets the ``.grad`` of every value
+        in the graph to 0, so calling it twice gives the same result (unlike PyTorch,
+        where leaf gradients add up across calls until ``zero_grad()``).
+        """
+        order = topological_order(self)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0  # d self / d self
+        for node in reversed(order):  # every node before the nodes it was computed from
+            node._backward()
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every value ``root`` depends on, each listed after all of its parents.
+
+    Args:
+        root: the output value.
+
+    Returns:
+        the list, leaves first and ``root`` last.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order expects a Value, got {type(root).__name__}")
+    order: list[Value] = []
+    seen: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:  # iterative depth-first search, so deep graphs do not hit the recursion limit
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((p, False) for p in node.parents if id(p) not in seen)
+    return order
+
+
+def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = True) -> plt.Axes:
+    """Draw the computational graph of ``root`` with matplotlib, inputs on the left.
+
+    Each value is a box with its label, data and (optionally) gradient; each operation
+    is a circle. A node's column is the length of the longest path from a leaf to it.
+
+    Args:
+        root: the output value.
+        ax: axes to draw into; a new figure if ``None``.
+        show_grad: also print each value's ``grad``.
+    """
+    order = topological_order(root)
+    depth: dict[int, int] = {}
+    consumers: dict[int, list[Value]] = {}
+    for node in order:  # parents come first, so their depth is known
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+        for p in node.parents:
+            consumers.setdefault(id(p), []).append(node)
+    for node in order:  # draw each input just left of its first use, not all in column 0
+        if not node.parents and id(node) in consumers:
+            depth[id(node)] = min(depth[id(c)] for c in consumers[id(node)]) - 1
+    # Value boxes sit at even columns, operation circles at the odd column before them.
+    columns: dict[int, list[Value]] = {}
+    for node in order:
+        columns.setdefault(depth[id(node)], []).append(node)
+    pos: dict[int, tuple[float, float]] = {}
+    for col, nodes in columns.items():
+        for i, node in enumerate(nodes):
+            pos[id(node)] = (2.0 * col, (len(nodes) - 1) / 2 - i)
+    if ax is None:
+        width = 2.2 * (max(columns) + 1) + 1
+        height = 1.1 * max(len(n) for n in columns.values()) + 1
+        _, ax = plt.subplots(figsize=(width, height))
+    box = dict(boxstyle="round,pad=0.3", fc="#E8F1F8", ec="#0072B2")
+    circle = dict(boxstyle="circle,pad=0.25", fc="#FBE9DF", ec="#D55E00")
+    arrow = dict(arrowstyle="->", color="0.4", lw=1, shrinkA=4, shrinkB=4)
+    for node in order:
+        x, y = pos[id(node)]
+        text = (f"{node.label} " if node.label else "") + f"{node.data:.3g}"
+        if show_grad:
+            text += f"\ngrad {node.grad:.3g}"
+        ax.annotate(text, (x, y), ha="center", va="center", fontsize=8, bbox=box, zorder=3)
+        if node.op:
+            ox = x - 1.0
+            ax.annotate(node.op, (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
+            ax.annotate("", (x - 0.35, y), (ox + 0.2, y), arrowprops=arrow)
+            for parent in node.parents:
+                px, py = pos[id(parent)]
+                ax.annotate("", (ox - 0.15, y), (px + 0.4, py), arrowprops=arrow)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.axis("off")
+    return ax

@@ -1,0 +1,233 @@
+"""2-D convolution (cross-correlation) and pooling from scratch in NumPy. Introduced in chapter 6.
+
+Deep-learning "convolution" is cross-correlation: the kernel is slid over the input
+without being flipped. With input ``x`` of shape ``(N, C_in, H, W)``, weights ``w`` of
+shape ``(C_out, C_in, kH, kW)`` and bias ``b`` of shape ``(C_out,)``,
+
+    y[n, o, i, j] = b[o] + sum_{c, u, v} w[o, c, u, v] * x_pad[n, c, i*s + u, j*s + v]
+
+where ``x_pad`` is ``x`` with ``p`` rows/columns of zeros on each side and ``s`` is the
+stride. Each output side is ``floor((n + 2p - k) / s) + 1`` (:func:`conv_output_size`).
+
+Two implementations give the same numbers: :func:`conv2d_loops` spells the sum out with
+Python loops (clear, slow) and :func:`conv2d` gathers every patch into the columns of a
+matrix (*im2col*) so that the whole layer is one matrix product (fast). Both are tested
+against ``torch.nn.functional.conv2d`` in float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "conv_output_size",
+    "pad2d",
+    "conv2d_loops",
+    "im2col",
+    "conv2d",
+    "pool2d",
+    "receptive_fields",
+]
+
+
+def _pair(value: object, name: str, *, minimum: int) -> tuple[int, int]:
+    """An int or a pair of ints -> ``(vertical, horizontal)``, each ``>= minimum``."""
+    pair = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair):
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _check_array(x: object, name: str, ndim: int, shape_hint: str) -> np.ndarray:
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array of shape {shape_hint}, got {type(x).__name__}")
+    if x.ndim != ndim:
+        raise ValueError(f"{name} must have shape {shape_hint} ({ndim} dimensions), got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}")
+    return x
+
+
+def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
+    """Output length along one axis: ``floor((n + 2 * padding - k) / stride) + 1``.
+
+    Args:
+        n: input length (height or width), ``>= 1``.
+        k: kernel (or pooling window) length, ``>= 1``.
+        padding: zeros added on *each* side, ``>= 0``.
+        stride: step between neighbouring windows, ``>= 1``.
+
+    Raises:
+        ValueError: if the kernel does not fit into the padded input.
+    """
+    for name, value, minimum in (("n", n, 1), ("k", k, 1), ("padding", padding, 0), ("stride", stride, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if k > n + 2 * padding:
+        raise ValueError(f"kernel of size {k} does not fit an input of size {n} with padding {padding}")
+    return (n + 2 * padding - k) // stride + 1
+
+
+def pad2d(x: np.ndarray, padding: int | tuple[int, int]) -> np.ndarray:
+    """Zero-pad the last two axes of ``x`` (shape ``(..., H, W)``) by ``padding`` on each side."""
+    if not isinstance(x, np.ndarray) or x.ndim < 2:
+        raise TypeError(f"x must be a NumPy array with at least 2 dimensions (..., H, W), got {x!r:.60}")
+    ph, pw = _pair(padding, "padding", minimum=0)
+    widths = [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)]
+    return np.pad(x, widths)  # (..., H + 2ph, W + 2pw)
+
+
+def _check_conv_args(x, w, b, stride, padding):
+    x = _check_array(x, "x", 4, "(N, C_in, H, W)")
+    w = _check_array(w, "w", 4, "(C_out, C_in, kH, kW)")
+    if x.shape[1] != w.shape[1]:
+        raise ValueError(
+            f"x has {x.shape[1]} input channels but w expects {w.shape[1]} "
+            f"(x: (N, C_in, H, W) = {x.shape}, w: (C_out, C_in, kH, kW) = {w.shape})"
+        )
+    if b is not None:
+        b = _check_array(b, "b", 1, "(C_out,)")
+        if b.shape[0] != w.shape[0]:
+            raise ValueError(f"b must have shape ({w.shape[0]},) to match C_out of w, got {b.shape}")
+    sh, sw = _pair(stride, "stride", minimum=1)
+    ph, pw = _pair(padding, "padding", minimum=0)
+    out_h = conv_output_size(x.shape[2], w.shape[2], ph, sh)
+    out_w = conv_output_size(x.shape[3], w.shape[3], pw, sw)
+    return x, w, b, (sh, sw), (ph, pw), (out_h, out_w)
+
+
+def conv2d_loops(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, *, stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+) -> np.ndarray:
+    """2-D cross-correlation written as explicit loops over the output (slow, for reading).
+
+    Args:
+        x: input ``(N, C_in, H, W)``.
+        w: kernels ``(C_out, C_in, kH, kW)``.
+        b: biases ``(C_out,)`` or ``None``.
+        stride: an int or ``(sH, sW)``.
+        padding: zeros on each side, an int or ``(pH, pW)``.
+
+    Returns:
+        ``(N, C_out, H_out, W_out)``, sizes from :func:`conv_output_size`.
+    """
+    x, w, b, (sh, sw), (ph, pw), (out_h, out_w) = _check_conv_args(x, w, b, stride, padding)
+    x_pad = pad2d(x, (ph, pw))  # (N, C_in, H + 2pH, W + 2pW)
+    kh, kw = w.shape[2:]
+    y = np.zeros((x.shape[0], w.shape[0], out_h, out_w), dtype=np.result_type(x, w))
+    for n in range(x.shape[0]):
+        for o in range(w.shape[0]):
+            for i in range(out_h):
+                for j in range(out_w):
+                    patch = x_pad[n, :, i * sh : i * sh + kh, j * sw : j * sw + kw]  # (C_in, kH, kW)
+                    y[n, o, i, j] = np.sum(patch * w[o])
+            if b is not None:
+                y[n, o] += b[o]
+    return y
+
+
+def im2col(
+    x: np.ndarray, kernel_size: int | tuple[int, int], *, stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+) -> np.ndarray:
+    """Gather every kernel-sized patch of ``x`` into a column (``torch.nn.functional.unfold``).
+
+    Args:
+        x: input ``(N, C, H, W)``.
+        kernel_size: an int or ``(kH, kW)``.
+        stride, padding: as in :func:`conv2d`.
+
+    Returns:
+        ``(N, C * kH * kW, L)`` with ``L = H_out * W_out`` patches in row-major order;
+        rows are ordered ``(c, u, v)``, the same order as ``w.reshape(C_out, -1)``.
+    """
+    x = _check_array(x, "x", 4, "(N, C, H, W)")
+    kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
+    sh, sw = _pair(stride, "stride", minimum=1)
+    ph, pw = _pair(padding, "padding", minimum=0)
+    out_h = conv_output_size(x.shape[2], kh, ph, sh)
+    out_w = conv_output_size(x.shape[3], kw, pw, sw)
+    x_pad = pad2d(x, (ph, pw))  # (N, C, H + 2pH, W + 2pW)
+    # One (H_out, W_out) slice of the padded input per kernel offset (u, v): kH * kW
+    # strided copies instead of H_out * W_out small patches.
+    cols = np.empty((x.shape[0], x.shape[1], kh, kw, out_h, out_w), dtype=x.dtype)
+    for u in range(kh):
+        for v in range(kw):
+            cols[:, :, u, v] = x_pad[:, :, u : u + sh * out_h : sh, v : v + sw * out_w : sw]
+    return cols.reshape(x.shape[0], x.shape[1] * kh * kw, out_h * out_w)  # (N, C*kH*kW, L)
+
+
+def conv2d(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, *, stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+) -> np.ndarray:
+    """2-D cross-correlation as one matrix product over :func:`im2col` columns (vectorised).
+
+    Same arguments and result as :func:`conv2d_loops`, and as
+    ``torch.nn.functional.conv2d(x, w, b, stride, padding)``.
+    """
+    x, w, b, strides, pads, (out_h, out_w) = _check_conv_args(x, w, b, stride, padding)
+    cols = im2col(x, w.shape[2:], stride=strides, padding=pads)  # (N, C_in*kH*kW, L)
+    w_rows = w.reshape(w.shape[0], -1)  # (C_out, C_in*kH*kW)
+    y = np.einsum("ok,nkl->nol", w_rows, cols)  # (N, C_out, L)
+    if b is not None:
+        y = y + b[None, :, None]
+    return y.reshape(x.shape[0], w.shape[0], out_h, out_w)  # (N, C_out, H_out, W_out)
+
+
+def pool2d(
+    x: np.ndarray, kernel_size: int | tuple[int, int], *, stride: int | tuple[int, int] | None = None,
+    mode: str = "max",
+) -> np.ndarray:
+    """Max or average pooling over windows of the last two axes; no parameters, no padding.
+
+    Args:
+        x: input ``(N, C, H, W)``.
+        kernel_size: window, an int or ``(kH, kW)``.
+        stride: defaults to ``kernel_size`` (non-overlapping windows, as in PyTorch).
+        mode: ``"max"`` or ``"avg"``.
+
+    Returns:
+        ``(N, C, H_out, W_out)``; each channel is pooled on its own.
+    """
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    x = _check_array(x, "x", 4, "(N, C, H, W)")
+    kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
+    n, c = x.shape[:2]
+    cols = im2col(x.reshape(n * c, 1, *x.shape[2:]), (kh, kw), stride=kernel_size if stride is None else stride)
+    pooled = cols.max(axis=1) if mode == "max" else cols.mean(axis=1)  # (N*C, L)
+    sh, sw = _pair(kernel_size if stride is None else stride, "stride", minimum=1)
+    out_h, out_w = conv_output_size(x.shape[2], kh, 0, sh), conv_output_size(x.shape[3], kw, 0, sw)
+    return pooled.reshape(n, c, out_h, out_w)
+
+
+def receptive_fields(layers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Receptive-field size and jump after each layer of a stack of convolutions / poolings.
+
+    With ``r_0 = 1`` and ``j_0 = 1`` (one input pixel), a layer of kernel ``k`` and stride
+    ``s`` gives ``r_l = r_{l-1} + (k - 1) * j_{l-1}`` and ``j_l = j_{l-1} * s``; ``r_l`` is
+    the side of the input square one unit of layer ``l`` can see, ``j_l`` the distance in
+    input pixels between neighbouring units. Padding does not change either.
+
+    Args:
+        layers: ``[(kernel_size, stride), ...]`` from the input upwards, positive ints.
+
+    Returns:
+        ``[(r_1, j_1), (r_2, j_2), ...]``, one pair per layer.
+    """
+    if not isinstance(layers, (list, tuple)):
+        raise TypeError(f"layers must be a list of (kernel_size, stride) pairs, got {type(layers).__name__}")
+    r, j, out = 1, 1, []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError(f"layers[{index}] must be a (kernel_size, stride) pair, got {layer!r}")
+        k, s = _pair(tuple(layer), f"layers[{index}]", minimum=1)
+        r, j = r + (k - 1) * j, j * s
+        out.append((r, j))
+    return out
