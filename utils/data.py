@@ -35,7 +35,7 @@ class DigitsSplit:
     y_test: torch.Tensor
 
     def sizes(self) -> dict[str, int]:
-        """Number of examples in each part, e.g. ``{"train": 1168, "val": 270, "test": 359}``."""
+        """Number of examples in each part, e.g. ``{"train": 1167, "val": 270, "test": 360}``."""
         return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
 
 
