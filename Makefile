@@ -12,7 +12,7 @@ NBVAL_TIMEOUT ?= 600
 # competing for the two cores while two notebooks execute at once.
 TEST_ENV := OMP_NUM_THREADS=1
 
-.PHONY: help venv book test test-unit test-notebooks test-html lab bench clean assign book-student test-assign
+.PHONY: help venv book test test-unit test-notebooks test-html test-assign lab bench bench-report clean vendor assign book-student
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -38,8 +38,11 @@ book: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not html and not roundtrip" tests
 
+# nbval runs every notebook in this venv and compares; the `notebooks` test runs each one
+# alone, from the package's wheel in a fresh venv, and measures it for the bench table.
 test-notebooks: $(STAMP)
 	$(TEST_ENV) $(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
+	$(BIN)/pytest -p no:cacheprovider -m notebooks tests
 
 test-html: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m html tests
@@ -51,7 +54,7 @@ test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
 	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
 
-test: test-unit test-notebooks test-assign book test-html
+test: test-unit test-notebooks test-assign book test-html bench-report
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
@@ -69,6 +72,15 @@ book-student: $(STAMP)
 	$(BIN)/python -m utils.student_edition _build/student-src
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going _build/student-src
 	rm -rf _build/student/html && mkdir -p _build/student && cp -r _build/student-src/_build/html _build/student/html
+
+# The bench table from the measurements test-notebooks just made (nothing runs again).
+# Over-budget rows are flagged, not failed: wall time on a shared CI runner is noisy.
+bench-report: $(STAMP)
+	$(BIN)/python -m utils.bench chapters/*.ipynb --reuse --warn-only --out _build/bench.md
+
+# Maintainers: refresh the committed web assets in book/_vendor from npm (needs Node.js).
+vendor: $(STAMP)
+	book/_vendor/fetch.sh
 
 clean:
 	rm -rf _build

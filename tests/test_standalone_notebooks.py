@@ -1,0 +1,77 @@
+"""Every chapter notebook runs on its own, as in Colab: alone in an empty folder, with the
+book's package installed from a wheel into a fresh virtual environment.
+
+That proves no notebook reads a file through a repository-relative path or imports
+``utils`` from the repository (it is not on ``sys.path`` there), and that the package
+declares every dependency the notebooks need: the environment gets the wheel and its
+declared dependencies (versions from ``constraints.txt``) plus ``ipykernel`` and
+``nbclient`` to run it, nothing else. One environment serves every notebook.
+
+Slow (it executes the whole book), so it runs only when asked for with ``-m notebooks``,
+as ``make test-notebooks`` does. Each run is timed and its kernel's peak memory measured
+by ``utils.bench``; the measurements go to ``_build/bench.json``, from which ``make
+test`` prints the benchmark table at the end without executing anything again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.notebook_rules import CHAPTERS, ROOT
+from utils import bench
+
+pytestmark = pytest.mark.notebooks
+
+MEASUREMENTS = ROOT / "_build" / "bench.json"
+
+
+def _run(command: list, **kwargs) -> str:
+    """Run ``command``; on failure, fail the test with its output."""
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} failed:\n{(done.stderr or done.stdout)[-3000:]}")
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def standalone_python():
+    """The interpreter of a fresh venv holding the book's wheel, ipykernel and nbclient."""
+    # Removed afterwards (not kept like tmp_path's folders): the venv holds a copy of torch.
+    with tempfile.TemporaryDirectory(prefix="standalone-") as folder:
+        yield _make_standalone_env(Path(folder))
+
+
+def _make_standalone_env(root: Path) -> str:
+    # Build from a copy of what the package is made of, so the build leaves nothing in
+    # the repository (setuptools writes build/ and *.egg-info next to pyproject.toml).
+    source = root / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "utils", source / "utils", ignore=shutil.ignore_patterns("__pycache__"))
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root / "wheels", source])
+    wheel = next((root / "wheels").glob("*.whl"))
+
+    venv = root / "venv"
+    _run([sys.executable, "-m", "venv", venv])
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    _run([python, "-m", "pip", "install", "--quiet", wheel, "ipykernel", "nbclient",
+          "-c", ROOT / "constraints.txt"])
+    where = _run([python, "-c", "import utils, sys; print(utils.__file__)"], cwd=root).strip()
+    assert Path(where).is_relative_to(venv), f"utils was imported from {where}, not from the wheel"
+    return str(python)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.name for nb in CHAPTERS])
+def test_notebook_runs_alone_from_the_installed_package(standalone_python, notebook):
+    try:
+        measurement = bench.measure(notebook, python=standalone_python)
+    except bench.NotebookFailed as error:
+        pytest.fail(f"{error}\n(it ran alone in an empty folder, with `utils` installed from a wheel)")
+    bench.save_measurements(MEASUREMENTS, [measurement])

@@ -1,0 +1,310 @@
+"""Time every chapter notebook and measure its kernel's peak memory (``make bench``).
+
+The book promises that each chapter runs in at most its declared time budget
+(``metadata.book.time_budget_s``, at most 90 s) on two CPU cores, within 2 GiB, and the
+whole book in 10 minutes. This module measures that and writes a Markdown table::
+
+    python -m utils.bench chapters/*.ipynb --out _build/bench.md
+
+Each notebook is copied alone into an empty temporary folder and executed there by a
+fresh Python process (``--python`` picks the interpreter, and so the environment), so a
+notebook that reads a file next to it, or imports from the repository, fails here. That
+process starts the kernel, runs every cell and shuts the kernel down; the kernel's peak
+memory is then its ``ru_maxrss``, read with ``getrusage(RUSAGE_CHILDREN)``.
+
+Measurements are also saved as JSON (``--measurements``); ``--reuse`` renders the table
+from them instead of executing again (``make test`` measures once, in its standalone
+notebook test, and prints the table at the end). Exit status: 1 when a notebook fails,
+a measurement is missing or stale, or -- unless ``--warn-only`` -- a budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+__all__ = [
+    "Measurement", "BenchError", "NotebookFailed", "MEMORY_BUDGET_BYTES", "TOTAL_BUDGET_S",
+    "time_budget", "measure", "native_kernel_manager", "load_measurements", "save_measurements", "page_sizes",
+    "problems", "format_table", "main",
+]
+
+DEFAULT_BUDGET_S = 90.0  # per notebook, when it declares none
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+TOTAL_BUDGET_S = 600.0
+MiB, KiB = 1024**2, 1024
+
+
+class BenchError(Exception):
+    """A measurement cannot be made or used; the message says what to do."""
+
+
+class NotebookFailed(BenchError):
+    """A notebook raised while it ran; the message ends with the error it raised."""
+
+
+@dataclass
+class Measurement:
+    """One notebook's run. Sizes in bytes, times in seconds."""
+
+    notebook: str                # file name, e.g. "01_introduction.ipynb"
+    sha256: str                  # of the notebook file that was run
+    wall_s: float                # kernel start, every cell, kernel shutdown
+    cpu_s: float | None          # user + system time of the kernel (less sensitive to load)
+    peak_rss_bytes: int | None   # None where the OS does not report it (Windows)
+    budget_s: float
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def time_budget(notebook: Path) -> float:
+    """The notebook's declared ``metadata.book.time_budget_s``, or 90 s."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, json.JSONDecodeError) as error:
+        raise BenchError(f"cannot read notebook {notebook}: {error}") from error
+    return float(metadata.get("book", {}).get("time_budget_s", DEFAULT_BUDGET_S))
+
+
+def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600) -> Measurement:
+    """Run ``notebook`` alone in an empty folder under ``python``; return its measurement.
+
+    Args:
+        notebook: path of the ``.ipynb`` file.
+        python: the interpreter (its environment must have ``utils``, ``nbclient`` and
+            ``ipykernel`` installed); the kernel runs under the same interpreter.
+        timeout: seconds allowed per cell.
+
+    Raises:
+        NotebookFailed: a cell raised, or the run exceeded its time.
+        BenchError: the notebook does not exist.
+    """
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise BenchError(f"no notebook at {notebook}")
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        copy = Path(folder) / notebook.name
+        shutil.copyfile(notebook, copy)
+        result = Path(folder) / "result.json"
+        # A clean environment: nothing on PYTHONPATH may smuggle the repository in.
+        env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+        env["PYTHONNOUSERSITE"] = "1"
+        command = [python, "-m", "utils.bench", "--execute-one", str(copy),
+                   "--result", str(result), "--timeout", str(timeout)]
+        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+        if run.returncode != 0 or not result.is_file():
+            raise NotebookFailed(f"{notebook.name} failed:\n{(run.stderr or run.stdout)[-3000:]}")
+        raw = json.loads(result.read_text(encoding="utf-8"))
+    return Measurement(notebook=notebook.name, sha256=_sha256(notebook), budget_s=time_budget(notebook), **raw)
+
+
+def _execute_here(notebook: Path, result: Path, timeout: int) -> None:
+    """Run ``notebook`` in this process's folder and write wall/CPU time and peak memory.
+
+    Called in the child process that :func:`measure` starts; the kernel it starts is its
+    only child, so ``RUSAGE_CHILDREN`` describes the kernel alone once it has exited.
+    """
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+    except ImportError as error:
+        raise SystemExit(f"utils.bench needs nbclient and ipykernel here: pip install nbclient ipykernel ({error})")
+
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=native_kernel_manager(),
+                            timeout=timeout, resources={"metadata": {"path": str(notebook.parent)}})
+    start = time.perf_counter()
+    client.execute()  # the client owns the kernel: it shuts it down and reaps it
+    wall = time.perf_counter() - start
+    usage = _children_usage()
+    result.write_text(json.dumps({"wall_s": round(wall, 2), **usage}), encoding="utf-8")
+
+
+def native_kernel_manager() -> type:
+    """A kernel manager that starts ipykernel under this interpreter, whatever kernelspecs exist.
+
+    With no kernel folders to search, "python3" can only be the native kernel: never a
+    kernelspec in the user's or the system's Jupyter folders that runs another environment.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class NativeKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _native_only(self):
+            return KernelSpecManager(kernel_dirs=[])
+
+    return NativeKernelManager
+
+
+def _children_usage() -> dict:
+    """CPU seconds and peak RSS bytes of this process's finished children, if the OS says."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return {"cpu_s": None, "peak_rss_bytes": None}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    scale = 1 if sys.platform == "darwin" else KiB  # macOS reports bytes, Linux KiB
+    return {"cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_bytes": usage.ru_maxrss * scale}
+
+
+def load_measurements(path: Path) -> dict[str, Measurement]:
+    """The measurements saved at ``path``, by notebook file name ({} if there is no file)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {name: Measurement(**fields) for name, fields in raw.items()}
+    except (json.JSONDecodeError, TypeError, AttributeError) as error:
+        raise BenchError(f"{path} is not a measurements file ({error}); delete it and measure again") from error
+
+
+def save_measurements(path: Path, measurements: list[Measurement]) -> None:
+    """Add ``measurements`` to the file at ``path``, replacing earlier ones of the same notebooks."""
+    path = Path(path)
+    merged = load_measurements(path) | {m.notebook: m for m in measurements}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({k: asdict(v) for k, v in sorted(merged.items())}, indent=1), encoding="utf-8")
+
+
+def page_sizes(notebook: Path, html_dir: Path) -> tuple[int, int] | None:
+    """Bytes of the notebook's built page and of the local images it shows, or None if unbuilt.
+
+    The page of ``chapters/NN_name.ipynb`` is ``<html_dir>/chapters/NN_name.html``.
+    """
+    page = Path(html_dir) / Path(notebook).parent.name / f"{Path(notebook).stem}.html"
+    if not page.is_file():
+        return None
+    sources = set(re.findall(r'<img[^>]*\ssrc="([^":]+)"', page.read_text(encoding="utf-8")))
+    images = [(page.parent / src).resolve() for src in sources]
+    return page.stat().st_size, sum(p.stat().st_size for p in images if p.is_file())
+
+
+def problems(measurements: list[Measurement]) -> list[str]:
+    """Every budget the measurements exceed, as sentences; [] when all are within budget."""
+    found = [f"{m.notebook} took {m.wall_s:.0f} s, over its budget of {m.budget_s:.0f} s"
+             for m in measurements if m.wall_s > m.budget_s]
+    found += [f"{m.notebook} peaked at {m.peak_rss_bytes / MiB:.0f} MiB, over {MEMORY_BUDGET_BYTES / MiB:.0f} MiB"
+              for m in measurements if m.peak_rss_bytes is not None and m.peak_rss_bytes > MEMORY_BUDGET_BYTES]
+    total = sum(m.wall_s for m in measurements)
+    if total > TOTAL_BUDGET_S:
+        found.append(f"the book took {total:.0f} s in all, over {TOTAL_BUDGET_S:.0f} s")
+    return found
+
+
+def _cell(value: float | None, scale: float, fmt: str, over: bool = False) -> str:
+    """``value / scale`` formatted, "n/a" for None, with ⚠ when ``over`` a budget."""
+    return "n/a" if value is None else f"{value / scale:{fmt}}" + (" ⚠" if over else "")
+
+
+def format_table(measurements: list[Measurement], sizes: dict[str, tuple[int, int] | None]) -> str:
+    """A Markdown report: one row per notebook, a total, budgets flagged with ⚠.
+
+    Args:
+        measurements: one per notebook, in the order of the rows.
+        sizes: notebook file name -> (page bytes, image bytes), or None when not built.
+    """
+    lines = [
+        "# Notebook benchmark",
+        "",
+        f"{platform.node() or 'this machine'}: {platform.platform()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}. Budgets: each notebook its declared time (≤ 90 s) "
+        f"and {MEMORY_BUDGET_BYTES / MiB:.0f} MiB; the book {TOTAL_BUDGET_S:.0f} s.",
+        "",
+        "| notebook | wall (s) | budget (s) | kernel CPU (s) | peak memory (MiB) | page (KiB) | images (KiB) |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for m in measurements:
+        page, images = sizes.get(m.notebook) or (None, None)
+        big = m.peak_rss_bytes is not None and m.peak_rss_bytes > MEMORY_BUDGET_BYTES
+        row = [m.notebook, _cell(m.wall_s, 1, ".1f", m.wall_s > m.budget_s), f"{m.budget_s:.0f}",
+               _cell(m.cpu_s, 1, ".1f"), _cell(m.peak_rss_bytes, MiB, ".0f", big),
+               _cell(page, KiB, ".0f"), _cell(images, KiB, ".0f")]
+        lines.append("| " + " | ".join(row) + " |")
+    total = sum(m.wall_s for m in measurements)
+    peaks = [m.peak_rss_bytes for m in measurements if m.peak_rss_bytes is not None]
+    row = ["**total**", f"**{_cell(total, 1, '.1f', total > TOTAL_BUDGET_S)}**", f"{TOTAL_BUDGET_S:.0f}",
+           _cell(sum(m.cpu_s or 0 for m in measurements), 1, ".1f"),
+           "max " + _cell(max(peaks) if peaks else None, MiB, ".0f"), "", ""]
+    lines.append("| " + " | ".join(row) + " |")
+    found = problems(measurements)
+    lines += ["", "Over budget:" if found else "Every notebook is within its budgets."]
+    lines += [f"- {p}" for p in found]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: measure (or ``--reuse``) the notebooks, write and print the table."""
+    parser = argparse.ArgumentParser(prog="python -m utils.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="the .ipynb files, e.g. chapters/*.ipynb")
+    parser.add_argument("--out", type=Path, default=Path("_build/bench.md"), help="the Markdown table")
+    parser.add_argument("--measurements", type=Path, default=Path("_build/bench.json"), help="raw measurements (JSON)")
+    parser.add_argument("--html-dir", type=Path, default=Path("_build/html"), help="the built book, for page sizes")
+    parser.add_argument("--python", default=sys.executable, help="interpreter to run the notebooks under")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--reuse", action="store_true", help="render saved measurements, execute nothing")
+    parser.add_argument("--warn-only", action="store_true", help="exit 0 when only budgets are exceeded")
+    parser.add_argument("--execute-one", type=Path, help=argparse.SUPPRESS)  # the child of measure()
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_intermixed_args(argv)
+
+    if args.execute_one:
+        _execute_here(args.execute_one, args.result, args.timeout)
+        return 0
+    if not args.notebooks:
+        parser.error("give the notebooks to measure, e.g. chapters/*.ipynb")
+    try:
+        measurements = _reuse(args.notebooks, args.measurements) if args.reuse else _measure_all(args)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    table = format_table(measurements, {m.notebook: page_sizes(nb, args.html_dir)
+                                        for m, nb in zip(measurements, args.notebooks)})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(table, encoding="utf-8")
+    print(table, end="")
+    return 1 if problems(measurements) and not args.warn_only else 0
+
+
+def _measure_all(args) -> list[Measurement]:
+    measurements = []
+    for notebook in args.notebooks:
+        print(f"bench: running {notebook} ...", file=sys.stderr, flush=True)
+        measurements.append(measure(notebook, python=args.python, timeout=args.timeout))
+        save_measurements(args.measurements, measurements[-1:])
+    return measurements
+
+
+def _reuse(notebooks: list[Path], path: Path) -> list[Measurement]:
+    """The saved measurement of each notebook; each must exist and match the file now."""
+    saved = load_measurements(path)
+    measurements = []
+    for notebook in notebooks:
+        m = saved.get(notebook.name)
+        if m is None:
+            raise BenchError(f"no measurement of {notebook.name} in {path}: run `make bench` or `make test-notebooks`")
+        if m.sha256 != _sha256(notebook):
+            raise BenchError(
+                f"the measurement of {notebook.name} in {path} is of an older version: run `make bench` or `make test-notebooks`"
+            )
+        measurements.append(m)
+    return measurements
+
+
+if __name__ == "__main__":
+    sys.exit(main())
