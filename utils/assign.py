@@ -8,7 +8,7 @@ Introduced for instructors (see ``book/instructors.md``)::
 writes one nbgrader *source* notebook per chapter to ``DIR/source/NAME/``:
 
 - cells tagged ``remove-student`` (the solution wrappers, book-only remarks) are dropped;
-- MyST is rendered to plain Markdown (:mod:`utils.plainmd`), so prompts read
+- MyST is rendered to plain Markdown (``utils.plainmd``), so prompts read
   ``**Exercise 4.3** ...`` in Jupyter and Colab and roles become their text;
 - collapsed-cell flags (``collapsed``, ``source_hidden``, ``hide-*`` tags) are cleared:
   in an assignment every cell is open;
