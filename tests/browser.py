@@ -197,8 +197,14 @@ def _toggle_solutions(page, report: PageReport) -> None:
         if body.count() == 0 or any(body.nth(j).is_visible() for j in range(body.count())):
             report.solutions_shown_early.append(name)
             continue
-        # The toggle button, as a reader would; not the title's centre, which may be the
-        # link to the exercise (sphinx-togglebutton then throws or toggles another one).
+        # The link to the exercise in the title must not toggle (nor throw: see
+        # book/_ext/static/toggle-title-links.js); the toggle button must.
+        link = solution.locator(".admonition-title a")
+        if link.count():
+            link.first.click()
+            if body.first.is_visible():
+                report.solutions_shown_early.append(f"{name} (opened by the link in its title)")
+                continue
         solution.locator(".toggle-button").first.click()
         try:
             body.first.wait_for(state="visible", timeout=5_000)
