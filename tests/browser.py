@@ -197,7 +197,9 @@ def _toggle_solutions(page, report: PageReport) -> None:
         if body.count() == 0 or any(body.nth(j).is_visible() for j in range(body.count())):
             report.solutions_shown_early.append(name)
             continue
-        solution.locator(".admonition-title").click()
+        # The toggle button, as a reader would; not the title's centre, which may be the
+        # link to the exercise (sphinx-togglebutton then throws or toggles another one).
+        solution.locator(".toggle-button").first.click()
         try:
             body.first.wait_for(state="visible", timeout=5_000)
         except PlaywrightError:  # a timeout: recorded, not raised
