@@ -10,6 +10,13 @@ Each module is small and readable in one sitting:
 - ``utils.widgets`` -- an ipywidget paired with its static fallback figure
 - ``utils.check``   -- the exercise-check registry used by ``check("ex-...", answer)``
 - ``utils.scratch`` -- from-scratch implementations, each tested against PyTorch
+- ``utils.checks``  -- the checkers of each chapter's exercises (``chNN.py``)
+
+Tools for maintainers and instructors (run with ``python -m``):
+
+- ``utils.bench``   -- time every notebook and measure its peak memory (``make bench``)
+- ``utils.assign``  -- chapters to nbgrader source and student notebooks (``make assign``)
+- ``utils.student_edition`` -- the book's sources without solutions (``make book-student``)
 """
 
 __version__ = "0.1.0"
