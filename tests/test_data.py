@@ -76,3 +76,20 @@ def test_sample_photos():
     assert gray.shape == (427, 640)
     assert 0 <= gray.min() and gray.max() <= 1
     assert np.allclose(gray, photos["flower"] @ [0.299, 0.587, 0.114])
+
+
+def test_mnist1d_split_is_generated_offline_and_keeps_numpy_state():
+    import numpy as np
+
+    from utils.data import mnist1d_split
+
+    np.random.seed(123)
+    expected_next = np.random.rand()
+    np.random.seed(123)
+    split = mnist1d_split(as_sequences=True)
+    assert np.random.rand() == expected_next  # make_dataset's reseeding did not leak
+    assert split.sizes() == {"train": 3200, "val": 800, "test": 1000}
+    assert split.X_train.shape == (3200, 1, 40) and split.X_train.dtype == torch.float32
+    assert sorted(split.y_test.unique().tolist()) == list(range(10))
+    with pytest.raises(ValueError, match="strictly between"):
+        mnist1d_split(val_fraction=1.5)

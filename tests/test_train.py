@@ -65,3 +65,42 @@ def test_bad_arguments_raise_clear_errors():
         evaluate(model, [])
     with pytest.raises(ValueError, match="logits"):
         accuracy(torch.zeros(3), torch.zeros(3))
+
+
+def test_train_as_regression_with_a_scheduler(capsys):
+    set_seed(0)
+    X = torch.randn(64, 3)
+    y = X @ torch.tensor([[1.0], [-2.0], [0.5]])
+    loader = DataLoader(TensorDataset(X, y), batch_size=16)
+    model = nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    history = train(model, loader, nn.MSELoss(), optimizer, epochs=4, metric=None, scheduler=scheduler,
+                    val_loader=loader, progress=False)
+    assert set(history) == {"train_loss", "val_loss", "lr"}
+    assert history["lr"] == [0.1, 0.1, 0.05, 0.05]  # the rate each epoch trained with
+    assert history["val_loss"][-1] < 0.01
+    assert evaluate(model, loader, nn.MSELoss(), metric=None).keys() == {"loss"}
+
+
+def test_train_steps_a_warmup_schedule_per_batch():
+    train_loader, _ = toy_loaders()  # 10 batches per epoch
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=10)
+    history = train(model, train_loader, nn.CrossEntropyLoss(), optimizer, epochs=2, scheduler=warmup,
+                    scheduler_step="batch", progress=False, verbose=False)
+    assert history["lr"][0] == pytest.approx(0.01) and history["lr"][1] == pytest.approx(0.1)
+
+
+def test_train_rejects_a_bad_scheduler_setting():
+    train_loader, _ = toy_loaders()
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="lr_scheduler"):
+        train(model, train_loader, nn.CrossEntropyLoss(), optimizer, epochs=1, scheduler="cosine")
+    with pytest.raises(ValueError, match="'epoch' or 'batch'"):
+        train(model, train_loader, nn.CrossEntropyLoss(), optimizer, epochs=1,
+              scheduler=torch.optim.lr_scheduler.StepLR(optimizer, 1), scheduler_step="step")
+    with pytest.raises(ValueError, match="loss_fn, a metric, or both"):
+        evaluate(model, train_loader, metric=None)

@@ -1,7 +1,8 @@
 """Exercise checks: ``check("ex-ch01-...", answer)`` in a notebook's check cell.
 
 Introduced in chapter 1. Each chapter's checkers live in ``utils/checks/chNN.py`` and
-register themselves with :func:`register`. A checker receives the student's answer,
+register themselves with :func:`register`; ``check("ex-ch04-…", …)`` imports
+``utils.checks.ch04`` only, when first asked for one of its exercises. A checker receives the student's answer,
 runs seeded cases and raises :class:`Mismatch` with a hint that says what was expected.
 :func:`check` then
 
@@ -19,15 +20,20 @@ Writing an exercise whose answer is a value: initialise it to ``None`` *before* 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib
+import importlib.util
 import io
 import pkgutil
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+import utils.checks as checks_package
 
 __all__ = ["check", "register", "Mismatch", "CheckFailed", "expect_close", "expect_equal", "registered_ids"]
 
@@ -60,7 +66,6 @@ class _Entry:
 
 
 _REGISTRY: dict[str, _Entry] = {}
-_loaded = False
 
 
 def register(exercise_id: str, *, success: str = "") -> Callable[[Checker], Checker]:
@@ -82,34 +87,41 @@ def register(exercise_id: str, *, success: str = "") -> Callable[[Checker], Chec
     return decorator
 
 
-def _load_checkers() -> None:
-    """Import every module of ``utils.checks`` so that their checkers register."""
-    global _loaded
-    if _loaded:
-        return
-    import utils.checks as package
+def _chapter_module(exercise_id: str) -> str | None:
+    """``"ex-ch04-relu-grad"`` -> ``"utils.checks.ch04"``; ``None`` if the id names no chapter."""
+    match = re.fullmatch(r"ex-(ch\d\d)-[a-z0-9-]+", exercise_id)
+    return f"{checks_package.__name__}.{match.group(1)}" if match else None
 
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
-    _loaded = True
+
+def _load_chapter(exercise_id: str) -> None:
+    """Import the checkers of the exercise's chapter only (they register on import)."""
+    module = _chapter_module(exercise_id)
+    if module is not None and importlib.util.find_spec(module) is not None:
+        importlib.import_module(module)
 
 
 def registered_ids() -> list[str]:
-    """Every exercise id that has a checker, sorted."""
-    _load_checkers()
+    """Every exercise id that has a checker, sorted (imports every chapter's checkers)."""
+    for module in pkgutil.iter_modules(checks_package.__path__):
+        importlib.import_module(f"{checks_package.__name__}.{module.name}")
     return sorted(_REGISTRY)
+
+
+def _unknown_id_message(exercise_id: str) -> str:
+    nearest = difflib.get_close_matches(exercise_id, registered_ids(), n=1, cutoff=0.6)
+    hint = f" Did you mean {nearest[0]!r}?" if nearest else " Check the id for typos."
+    return f"No check is registered for {exercise_id!r}.{hint}"
 
 
 def check(exercise_id: str, answer: object) -> None:
     """Check a student's answer to an exercise; see the module docstring."""
     __tracebackhide__ = True  # pytest and IPython hide this frame
-    _load_checkers()
+    if not isinstance(exercise_id, str):
+        raise CheckFailed(f"the exercise id must be a string such as 'ex-ch04-relu-grad', got {exercise_id!r}")
+    _load_chapter(exercise_id)
     entry = _REGISTRY.get(exercise_id)
     if entry is None:
-        raise CheckFailed(
-            f"No check is registered for {exercise_id!r}. Check the id for typos; "
-            f"this chapter's ids start with {exercise_id.rsplit('-', 1)[0]!r}."
-        ) from None
+        raise CheckFailed(_unknown_id_message(exercise_id)) from None
     message = _run(entry.checker, answer)
     if message is None:
         print(f"✓ {exercise_id}: correct." + (f" {entry.success}" if entry.success else ""))

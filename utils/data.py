@@ -1,6 +1,7 @@
-"""Offline data: the scikit-learn digits and sample photos. Introduced in chapter 1.
+"""Offline data: the scikit-learn digits and sample photos (chapter 1), MNIST-1D (chapter 3).
 
-Nothing here downloads: both data sets ship inside scikit-learn.
+Nothing here downloads: the digits and photos ship inside scikit-learn, and MNIST-1D is
+generated on this machine by the ``mnist1d`` package.
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ from sklearn.datasets import load_digits, load_sample_images
 from sklearn.model_selection import train_test_split
 from torch.utils.data import DataLoader, TensorDataset
 
-__all__ = ["DigitsSplit", "digits_split", "digits_loaders", "sample_photos"]
+__all__ = ["DataSplit", "digits_split", "digits_loaders", "mnist1d_split", "tensor_loaders", "sample_photos"]
 
 DIGITS_SIDE = 8  # the digits are 8x8 images
 DIGITS_MAX = 16.0  # pixel values are integers 0..16
 
 
 @dataclass(frozen=True)
-class DigitsSplit:
-    """The digits split into train, validation and test tensors.
+class DataSplit:
+    """A data set split into train, validation and test tensors.
 
-    ``X_*`` have shape ``(N, 64)`` (flat) or ``(N, 1, 8, 8)`` (images), float, scaled
-    to [0, 1]; ``y_*`` have shape ``(N,)``, int64 class labels 0..9.
+    For the digits, ``X_*`` have shape ``(N, 64)`` (flat) or ``(N, 1, 8, 8)`` (images),
+    float, scaled to [0, 1]; for MNIST-1D ``(N, 40)`` or ``(N, 1, 40)``. ``y_*`` have shape
+    ``(N,)``, int64 class labels 0..9.
     """
 
     X_train: torch.Tensor
@@ -53,7 +55,7 @@ def digits_split(
     seed: int = 0,
     as_images: bool = False,
     dtype: torch.dtype = torch.float32,
-) -> DigitsSplit:
+) -> DataSplit:
     """Load the 1,797 scikit-learn digits and split them, stratified by class.
 
     The same arguments always give the same split, so every chapter tests on the same
@@ -67,7 +69,7 @@ def digits_split(
         dtype: floating dtype of ``X``.
 
     Returns:
-        a :class:`DigitsSplit` of tensors on the CPU.
+        a :class:`DataSplit` of tensors on the CPU.
     """
     _check_fraction("val_fraction", val_fraction)
     _check_fraction("test_fraction", test_fraction)
@@ -97,7 +99,7 @@ def digits_split(
     def to_y(a: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(a, dtype=torch.int64)
 
-    return DigitsSplit(
+    return DataSplit(
         to_x(X_train), to_y(y_train), to_x(X_val), to_y(y_val), to_x(X_test), to_y(y_test)
     )
 
@@ -105,11 +107,7 @@ def digits_split(
 def digits_loaders(
     batch_size: int = 64, *, seed: int = 0, as_images: bool = False, **split_kwargs
 ) -> dict[str, DataLoader]:
-    """DataLoaders over :func:`digits_split`: ``{"train", "val", "test"}``.
-
-    Only the training loader shuffles, with its own seeded generator so that the batch
-    order is reproducible. ``num_workers`` is 0: worker processes break on Windows and
-    in some notebook front ends, and the data set is tiny.
+    """DataLoaders over :func:`digits_split`: ``{"train", "val", "test"}`` (see :func:`tensor_loaders`).
 
     Args:
         batch_size: examples per batch, a positive int.
@@ -117,9 +115,21 @@ def digits_loaders(
         as_images: batches of ``(B, 1, 8, 8)`` instead of ``(B, 64)``.
         **split_kwargs: passed on to :func:`digits_split`.
     """
+    split = digits_split(seed=seed, as_images=as_images, **split_kwargs)
+    return tensor_loaders(split, batch_size, seed=seed)
+
+
+def tensor_loaders(split: DataSplit, batch_size: int = 64, *, seed: int = 0) -> dict[str, DataLoader]:
+    """DataLoaders ``{"train", "val", "test"}`` over the tensors of ``split``.
+
+    Only the training loader shuffles, with its own seeded generator so that the batch
+    order is reproducible. ``num_workers`` is 0: worker processes break on Windows and
+    in some notebook front ends, and the data sets are tiny.
+    """
+    if not isinstance(split, DataSplit):
+        raise TypeError(f"split must be a DataSplit, got {type(split).__name__}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    split = digits_split(seed=seed, as_images=as_images, **split_kwargs)
     generator = torch.Generator().manual_seed(seed)
     parts = {
         "train": (split.X_train, split.y_train),
@@ -136,6 +146,48 @@ def digits_loaders(
         )
         for name, (X, y) in parts.items()
     }
+
+
+def mnist1d_split(*, val_fraction: float = 0.2, seed: int = 0, as_sequences: bool = False) -> DataSplit:
+    """MNIST-1D (Greydanus & Steinbach): 4,000 training and 1,000 test signals of length 40.
+
+    Generated locally with ``mnist1d.data.make_dataset()`` and its default arguments (the
+    published data set), never downloaded. ``make_dataset`` reseeds NumPy's global random
+    generator; this function saves and restores its state, so a notebook's own NumPy
+    randomness is not disturbed. The 4,000 training signals are split, stratified, into
+    train and validation; the 1,000 test signals are the package's test set.
+
+    Args:
+        val_fraction: share of the 4,000 training signals held out for validation.
+        seed: seed of the train/validation split (the signals themselves are fixed).
+        as_sequences: return ``X`` as ``(N, 1, 40)`` (one channel, for a 1-D CNN) instead
+            of ``(N, 40)``. A recurrent network takes ``X.unsqueeze(-1)``: ``(N, 40, 1)``.
+
+    Returns:
+        a :class:`DataSplit` of float32 ``X`` and int64 ``y`` on the CPU.
+    """
+    _check_fraction("val_fraction", val_fraction)
+    from mnist1d.data import make_dataset  # imported here: only chapters that use it pay for it
+
+    state = np.random.get_state()
+    try:
+        data = make_dataset()
+    finally:
+        np.random.set_state(state)
+    X_train, X_val, y_train, y_val = train_test_split(
+        data["x"], data["y"], test_size=val_fraction, stratify=data["y"], random_state=seed
+    )
+
+    def to_x(a: np.ndarray) -> torch.Tensor:
+        t = torch.as_tensor(a, dtype=torch.float32)  # (N, 40)
+        return t.unsqueeze(1) if as_sequences else t  # (N, 1, 40)
+
+    def to_y(a: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(a, dtype=torch.int64)
+
+    return DataSplit(
+        to_x(X_train), to_y(y_train), to_x(X_val), to_y(y_val), to_x(data["x_test"]), to_y(data["y_test"])
+    )
 
 
 def sample_photos(*, gray: bool = False) -> dict[str, np.ndarray]:
