@@ -79,7 +79,7 @@ def test_train_as_regression_with_a_scheduler(capsys):
                     val_loader=loader, progress=False)
     assert set(history) == {"train_loss", "val_loss", "lr"}
     assert history["lr"] == [0.1, 0.1, 0.05, 0.05]  # the rate each epoch trained with
-    assert history["val_loss"][-1] < 0.01
+    assert history["val_loss"][-1] < history["val_loss"][0] / 4
     assert evaluate(model, loader, nn.MSELoss(), metric=None).keys() == {"loss"}
 
 
