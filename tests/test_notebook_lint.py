@@ -70,9 +70,10 @@ def test_outputs_are_stripped(notebook):
 
 
 def test_time_budget_declared(notebook):
-    _, nb = notebook
+    path, nb = notebook
+    limit = 120 if chapter_number(path) == 9 else 90  # the book plan gives chapter 9 (generative models) 120 s
     budget = nb.metadata.get("book", {}).get("time_budget_s")
-    assert isinstance(budget, (int, float)) and 0 < budget <= 90, "metadata.book.time_budget_s must be in (0, 90]"
+    assert isinstance(budget, (int, float)) and 0 < budget <= limit, f"metadata.book.time_budget_s must be in (0, {limit}]"
 
 
 def test_no_downloads(notebook):

@@ -9,6 +9,7 @@ Each module is small and readable in one sitting:
 - ``utils.train``   -- a training loop with a progress bar, and ``evaluate``
 - ``utils.widgets`` -- an ipywidget paired with its static fallback figure
 - ``utils.check``   -- the exercise-check registry used by ``check("ex-...", answer)``
+- ``utils.judge``   -- scoring generated digits with a fixed classifier (the digit score)
 - ``utils.scratch`` -- from-scratch implementations, each tested against PyTorch
 - ``utils.checks``  -- the checkers of each chapter's exercises (``chNN.py``)
 

@@ -10,4 +10,5 @@ One module per topic; the docstring of each says which chapter introduces it:
 - ``utils.scratch.gradcheck``   -- gradient checking by finite differences and autograd (chapter 4)
 - ``utils.scratch.optim``       -- SGD with momentum, RMSProp and Adam (chapter 5)
 - ``utils.scratch.conv``        -- convolution (loops and im2col), pooling, receptive fields (chapter 6)
+- ``utils.scratch.generative``  -- Gaussian KL, reparameterised sampling, DDPM schedule and sampler (chapter 9)
 """
