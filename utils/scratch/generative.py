@@ -138,7 +138,7 @@ def ddpm_step(x_t: torch.Tensor, t: int, eps_hat: torch.Tensor, schedule: dict[s
 
     The model's estimate of the clean data is ``x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps_hat)
     / sqrt(alpha_bar_t)`` (optionally clipped to the data range); the step draws from the
-    posterior ``q(x_{t-1} | x_t, x0_hat) = N(mean, beta_tilde_t I)`` with
+    posterior ``q(x_{t-1} | x_t, x0_hat) = N(mean, beta_tilde_t I)`` with::
 
         mean = sqrt(alpha_bar_{t-1}) beta_t / (1 - alpha_bar_t) x0_hat
                + sqrt(alpha_t) (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) x_t,
