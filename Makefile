@@ -12,7 +12,17 @@ NBVAL_TIMEOUT ?= 600
 # competing for the two cores while two notebooks execute at once.
 TEST_ENV := OMP_NUM_THREADS=1
 
-.PHONY: help venv book test test-unit test-notebooks test-html test-assign lab bench bench-report clean vendor assign book-student
+# TORCH_INDEX: a package index to take torch from, e.g. the CPU-only builds:
+#   make venv TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# Without it pip takes torch==2.13.0 from the default index (on Linux x86_64 PyPI's build
+# is the CUDA one, several GB).
+TORCH_INDEX ?=
+# jupyter-cache keys a notebook's outputs on its code cells only; this stamp records the
+# utils/ the outputs were made with, and `make book` drops the cache when utils/ changes.
+UTILS_STAMP := _build/.utils-hash
+UTILS_HASH = $(shell find utils -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+
+.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -22,37 +32,61 @@ help:
 	@echo "make assign CHAPTERS='chapters/04_*.ipynb' COURSE=_build/course ASSIGNMENT=week4 [ONLY=4.1,4.3]"
 	@echo "            nbgrader source and student notebooks for a course (book/instructors.md)"
 	@echo "make book-student  the HTML book without solutions, into _build/student/html"
+	@echo "make nbgrader ARGS='autograde week4'  nbgrader, run inside the book's environment"
+	@echo "make quick  unit tests + only the chapters that import a module changed since main"
+	@echo "make test-latest  every chapter in a fresh venv with the newest allowed versions (torch pinned)"
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet torch -c constraints.txt --index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
 book: $(STAMP)
+	@mkdir -p _build
+	@if [[ "$$(cat $(UTILS_STAMP) 2>/dev/null)" != "$(UTILS_HASH)" ]]; then \
+	    echo "utils/ changed since the last build: executing every chapter again"; rm -rf _build/.jupyter_cache; fi
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .
+	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
 
+# The fast tier: unit tests and the notebook lint (what a bare `pytest` runs).
 test-unit: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider -m "not html and not roundtrip" tests
+	$(BIN)/pytest tests
 
-# nbval runs every notebook in this venv and compares; the `notebooks` test runs each one
-# alone, from the package's wheel in a fresh venv, and measures it for the bench table.
+# nbval executes every notebook once, alone in an empty folder, from the package's wheel in
+# a fresh venv, two at a time; the same run is measured for the bench table.
 test-notebooks: $(STAMP)
-	$(TEST_ENV) $(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) chapters
-	$(BIN)/pytest -p no:cacheprovider -m notebooks tests
+	$(TEST_ENV) $(BIN)/pytest -m notebooks tests
+
+# The unit tests, then nbval on only the chapters that import a module changed since main.
+quick: $(STAMP)
+	$(BIN)/pytest -q tests
+	@chapters="$$($(BIN)/python -m tools.affected main)"; \
+	if [[ -n $$chapters ]]; then $(TEST_ENV) $(NBVAL) --nbval-cell-timeout=$(NBVAL_TIMEOUT) $$chapters; \
+	else echo "quick: no chapter imports a module changed since main"; fi
+
+# Drift: the newest versions the package allows of everything but torch, in a fresh venv.
+test-latest: $(STAMP)
+	rm -rf _build/latest-venv && $(PYTHON) -m venv _build/latest-venv
+	_build/latest-venv/bin/python -m pip install --quiet --upgrade pip
+	_build/latest-venv/bin/python -m pip install --quiet --upgrade ".[test]" "torch==$$(grep '^torch==' constraints.txt | cut -d= -f3)"
+	_build/latest-venv/bin/python -m pip freeze > _build/latest-versions.txt
+	cd _build && $(TEST_ENV) latest-venv/bin/pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile \
+	    --nbval-cell-timeout=$(NBVAL_TIMEOUT) --rootdir=.. ../chapters
 
 test-html: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider -m html tests
+	$(BIN)/pytest -m html tests
 
 # The nbgrader round trip of every chapter (tests/test_assign_roundtrip.py), two chapters at
 # a time; it writes a summary per chapter to _build/roundtrip.md. One chapter:
 #   .venv/bin/pytest -m roundtrip -k 04_backprop tests
 test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
-	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -m roundtrip -n 2 --dist loadscope tests
+	$(TEST_ENV) $(BIN)/pytest -m roundtrip -n 2 --dist loadscope tests
 
 test: test-unit test-notebooks test-assign book test-html bench-report
 
@@ -60,23 +94,29 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
-	$(BIN)/python -m utils.bench chapters/*.ipynb --out _build/bench.md
+	$(BIN)/python -m tools.bench chapters/*.ipynb --out _build/bench.md
 
 # Instructors: chapters -> nbgrader source (and student) notebooks in $(COURSE).
 assign: $(STAMP)
 	@test -n "$(CHAPTERS)" -a -n "$(ASSIGNMENT)" || { echo "usage: make assign CHAPTERS='chapters/04_*.ipynb' ASSIGNMENT=week4 [COURSE=_build/course] [ONLY=4.1,4.3]"; exit 2; }
-	$(BIN)/python -m utils.assign $(CHAPTERS) --course $(or $(COURSE),_build/course) --assignment $(ASSIGNMENT) $(if $(ONLY),--only $(ONLY)) --release
+	$(BIN)/python -m tools.assign $(CHAPTERS) --course $(or $(COURSE),_build/course) --assignment $(ASSIGNMENT) $(if $(ONLY),--only $(ONLY)) --release
 
-# The student edition: the book with every solution left out (utils/student_edition.py).
+# nbgrader inside the book's environment: its gradebook calls `alembic` from PATH, which
+# only an activated environment provides.
+nbgrader: $(STAMP)
+	@test -n "$(ARGS)" || { echo "usage: make nbgrader ARGS='autograde week4 --course-dir _build/course'"; exit 2; }
+	source $(BIN)/activate && nbgrader $(ARGS)
+
+# The student edition: the book with every solution left out (tools/student_edition.py).
 book-student: $(STAMP)
-	$(BIN)/python -m utils.student_edition _build/student-src
+	$(BIN)/python -m tools.student_edition _build/student-src
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going _build/student-src
 	rm -rf _build/student/html && mkdir -p _build/student && cp -r _build/student-src/_build/html _build/student/html
 
 # The bench table from the measurements test-notebooks just made (nothing runs again).
 # Over-budget rows are flagged, not failed: wall time on a shared CI runner is noisy.
 bench-report: $(STAMP)
-	$(BIN)/python -m utils.bench chapters/*.ipynb --reuse --warn-only --out _build/bench.md
+	$(BIN)/python -m tools.bench chapters/*.ipynb --reuse --warn-only --out _build/bench.md
 
 # Maintainers: refresh the committed web assets in book/_vendor from npm (needs Node.js).
 vendor: $(STAMP)

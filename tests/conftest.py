@@ -1,23 +1,11 @@
-"""Shared pytest set-up: a non-interactive matplotlib backend and the `html` and `notebooks` markers."""
+"""Shared pytest set-up: a non-interactive matplotlib backend.
+
+The markers are declared once, in pyproject.toml. A bare ``pytest`` runs the fast tier
+(unit tests and the notebook lint, under a minute); the slow tiers run when selected with
+``-m`` (the last ``-m`` on the command line wins over the default in pyproject.toml), as the
+Makefile's targets do.
+"""
 
 import matplotlib
-import pytest
 
 matplotlib.use("Agg")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "html: checks on the built book (run after `make book`)")
-    config.addinivalue_line(
-        "markers", "notebooks: executes every chapter notebook (slow); runs only when selected with -m notebooks"
-    )
-
-
-def pytest_collection_modifyitems(config, items):
-    """Skip the slow `notebooks` tests unless the -m expression names them (make test-notebooks)."""
-    if "notebooks" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="executes every notebook; run with `make test-notebooks` or `pytest -m notebooks`")
-    for item in items:
-        if "notebooks" in item.keywords:
-            item.add_marker(skip)

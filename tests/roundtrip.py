@@ -1,6 +1,6 @@
 """The nbgrader round trip of a chapter, shared by the assignment tests.
 
-:func:`round_trip` makes the source and release notebooks with ``utils.assign``, then
+:func:`round_trip` makes the source and release notebooks with ``tools.assign``, then
 runs nbgrader itself, in-process (no CLI start-up, no server):
 
 1. ``nbgrader validate`` on the source: the worked solutions pass every check;
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils import assign
+from tools import assign
 
 STUDENT = "student1"
 TIMEOUT_S = 600  # per cell, as in _config.yml: training cells take up to about a minute
@@ -120,7 +120,7 @@ def round_trip(chapter: Path, workdir: Path, *, autograde_executes: bool = False
     seconds, tick = {}, time.perf_counter()
     name = "roundtrip"
     status = assign.main([str(chapter), "--course", str(workdir / "course"), "--assignment", name, "--release"])
-    assert status == 0, "python -m utils.assign failed"
+    assert status == 0, "python -m tools.assign failed"
     source = workdir / "course" / "source" / name / chapter.name
     release = workdir / "course" / "release" / name / chapter.name
     seconds["assign"] = time.perf_counter() - tick

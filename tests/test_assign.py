@@ -1,4 +1,4 @@
-"""Unit tests of utils.assign, utils.plainmd and utils.student_edition (fast: nothing is executed).
+"""Unit tests of tools.assign, tools.plainmd and tools.student_edition (fast: nothing is executed).
 
 The nbgrader round trip, which executes the notebooks, is tests/test_assign_roundtrip.py.
 """
@@ -12,10 +12,10 @@ import sys
 import nbformat
 import pytest
 
-from tests.notebook_rules import CHAPTERS, ROOT, bootstrap_source, read
+from tools.chapter_format import CHAPTERS, ROOT, bootstrap_source, read
 from tests.roundtrip import secret_lines, text_of
-from utils import assign, plainmd
-from utils.student_edition import write_student_sources
+from tools import assign, plainmd
+from tools.student_edition import write_student_sources
 
 FIXTURE = ROOT / "tests" / "fixtures" / "00_fixture.ipynb"
 LABELS = ["ex-ch00-square", "ex-ch00-mean", "ex-ch00-why"]
@@ -136,7 +136,7 @@ def test_release_without_nbgrader_says_how_to_install_it(tmp_path, capsys, monke
 def test_the_module_runs_as_a_command(tmp_path):
     import subprocess
 
-    result = subprocess.run([sys.executable, "-m", "utils.assign", "--help"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "tools.assign", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "--only" in result.stdout
 
 

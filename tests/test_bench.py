@@ -1,4 +1,4 @@
-"""utils.bench: measuring notebooks, saving and reusing measurements, the table and its budgets."""
+"""tools.bench: measuring notebooks, saving and reusing measurements, the table and its budgets."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from utils import bench
-from utils.bench import MEMORY_BUDGET_BYTES, MiB, BenchError, Measurement, NotebookFailed
+from tools import bench
+from tools.bench import MEMORY_BUDGET_BYTES, MiB, BenchError, Measurement, NotebookFailed
 
 
 def write_notebook(path, *sources, budget=None):

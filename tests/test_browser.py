@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, serve, visit
-from tests.notebook_rules import CHAPTERS, ROOT, read
+from tools.chapter_format import CHAPTERS, ROOT, read
 
 pytestmark = pytest.mark.html
 

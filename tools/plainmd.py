@@ -1,6 +1,6 @@
 """MyST Markdown -> plain Markdown that reads well in Jupyter and Colab.
 
-Used by :mod:`utils.assign` (introduced with the instructor tools). The book's markdown
+Used by :mod:`tools.assign` (introduced with the instructor tools). The book's markdown
 uses MyST roles and directives that only Sphinx understands; in a plain notebook they show
 up as raw ```` ```{note} ```` fences and ``{term}`...` `` noise. :func:`render` turns
 
