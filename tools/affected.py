@@ -19,7 +19,7 @@ from pathlib import Path
 from tools import ROOT, require_checkout
 from tools.chapter_format import CHAPTERS, chapter_number, read
 
-IMPORT = re.compile(r"^\s*(?:from\s+(utils(?:\.\w+)*)\s+import\s+([\w\s,()]+)|import\s+(utils(?:\.\w+)*))", re.M)
+IMPORT = re.compile(r"^[ \t]*(?:from\s+(utils(?:\.\w+)*)\s+import\s+(\([^)]*\)|[\w \t,]+)|import\s+(utils(?:\.\w+)*))", re.M)
 
 
 def changed_files(base: str) -> list[Path]:
