@@ -29,8 +29,12 @@ from tools.assign import drop_solutions, read_chapter
 __all__ = ["write_student_sources"]
 
 
-def write_student_sources(target: Path, root: Path = ROOT) -> list[Path]:
+def write_student_sources(target: Path, root: Path = ROOT, *, execute: bool = True) -> list[Path]:
     """Write the student edition's sources into ``target``; returns the chapter notebooks written.
+
+    With ``execute=False`` the edition's config turns notebook execution off: a build then
+    shows the text and code without outputs, in seconds -- enough to prove that no solution
+    reaches the pages (the leak test does this on every ``make test``).
 
     Files are rewritten only when their content changed, so that rebuilding the edition
     re-executes only what changed (Jupyter Book caches executed notebooks by content).
@@ -38,6 +42,8 @@ def write_student_sources(target: Path, root: Path = ROOT) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     config = (root / "_config.yml").read_text(encoding="utf-8")
     config = re.sub(r'^title:\s*"?(.*?)"?\s*$', r'title: "\1 (student edition)"', config, count=1, flags=re.M)
+    if not execute:
+        config = re.sub(r"^(\s*execute_notebooks:).*$", r'\1 "off"', config, count=1, flags=re.M)
     _write_text(target / "_config.yml", config)
     _write_text(target / "_toc.yml", (root / "_toc.yml").read_text(encoding="utf-8"))
     shutil.copytree(root / "book", target / "book", dirs_exist_ok=True)
