@@ -70,7 +70,7 @@ quick: $(STAMP)
 	else echo "quick: no chapter imports a module changed since main"; fi
 
 # Drift: the newest versions the package allows of everything but torch, in a fresh venv.
-test-latest: $(STAMP)
+test-latest:
 	rm -rf _build/latest-venv && $(PYTHON) -m venv _build/latest-venv
 	_build/latest-venv/bin/python -m pip install --quiet --upgrade pip
 	_build/latest-venv/bin/python -m pip install --quiet --upgrade ".[test]" "torch==$$(grep '^torch==' constraints.txt | cut -d= -f3)"
