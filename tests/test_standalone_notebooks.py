@@ -84,7 +84,8 @@ def runs(standalone_python) -> dict[str, bench.Measurement | str]:
 
     def run_one(notebook: Path) -> bench.Measurement | str:
         try:
-            return bench.measure(notebook, python=standalone_python)
+            # 300 s per cell is five times the slowest cell; a stalled kernel gets one more run.
+            return bench.measure(notebook, python=standalone_python, timeout=300, attempts=2)
         except bench.NotebookFailed as error:
             return f"{error}\n(it ran alone in an empty folder, with `utils` installed from a wheel)"
 
