@@ -50,7 +50,11 @@ book: $(STAMP)
 	@mkdir -p _build
 	@if [[ "$$(cat $(UTILS_STAMP) 2>/dev/null)" != "$(UTILS_HASH)" ]]; then \
 	    echo "utils/ changed since the last build: executing every chapter again"; rm -rf _build/.jupyter_cache; fi
-	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .
+	@# A second build re-executes only the notebooks whose run failed (the others are cached):
+	@# it absorbs the rare kernel stall (tools/bench.py) and fails again on any real error.
+	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going . || \
+	    { echo "make book: the build failed; building once more (only failed notebooks run again)"; \
+	      $(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .; }
 	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
 
 # The fast tier: unit tests and the notebook lint (what a bare `pytest` runs).
