@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, serve, visit
-from tools.chapter_format import CHAPTERS, ROOT, read
+from tools.chapter_format import CHAPTERS, ROOT, colab_branch, read
 
 pytestmark = pytest.mark.html
 
@@ -127,7 +127,7 @@ def test_solutions_open_only_on_a_click(reports, path):
 def test_chapter_links_to_its_notebook_on_colab_and_as_download(browser, base_url, notebook):
     config = book_config()
     owner_repo = config["repository"]["url"].removeprefix("https://github.com/").strip("/")
-    branch = config["repository"].get("branch", "main")
+    branch = colab_branch()  # the plain notebooks' branch (tools/plain_notebooks.py)
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
     expected_colab = f"{colab}/github/{owner_repo}/blob/{branch}/chapters/{notebook.name}"
 
@@ -135,7 +135,7 @@ def test_chapter_links_to_its_notebook_on_colab_and_as_download(browser, base_ur
     try:
         page.goto(f"{base_url}chapters/{notebook.stem}.html")
         launch = page.eval_on_selector_all("a[href*='colab']", "links => links.map(a => a.href)")
-        assert launch == [expected_colab], "the Colab launch button must open this chapter's notebook"
+        assert launch == [expected_colab], "the Colab launch button must open this chapter's plain notebook"
         downloads = page.eval_on_selector_all(
             "a.btn-download-source-button", "links => links.map(a => a.getAttribute('href'))"
         )
