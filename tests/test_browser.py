@@ -13,7 +13,6 @@ Without Chromium the tests skip and say how to install it; with ``BOOK_REQUIRE_B
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import urljoin
 
@@ -21,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, serve, visit
+from tests.browser import serve, visit
 from tools.chapter_format import CHAPTERS, ROOT, colab_branch, read
 
 pytestmark = pytest.mark.html
@@ -46,21 +45,6 @@ def test_book_is_built():
 def base_url():
     with serve(HTML) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        except Error as error:
-            if os.environ.get("BOOK_REQUIRE_BROWSER") == "1":
-                pytest.fail(f"cannot start Chromium ({error}); {INSTALL_HINT}")
-            pytest.skip(INSTALL_HINT)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

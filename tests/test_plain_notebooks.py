@@ -9,6 +9,7 @@ in a scratch repository.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 
@@ -16,7 +17,7 @@ import nbformat
 import pytest
 
 from tools import plain_notebooks as pn
-from tools.chapter_format import CHAPTERS, ROOT, SOLUTION_START, read
+from tools.chapter_format import CHAPTERS, ROOT, SOLUTION_START, colab_branch, read, repository_branch
 
 FIXTURE = ROOT / "tests" / "fixtures" / "00_fixture.ipynb"
 BASE = "https://example.org/book/"
@@ -146,3 +147,23 @@ def test_commit_branch_replaces_files_on_the_branch_only(tmp_path):
     assert pn.commit_branch({"chapters/01.ipynb": b"plain"}, "colab", repo=tmp_path) is None  # unchanged
     second = pn.commit_branch({"chapters/01.ipynb": b"plainer"}, "colab", repo=tmp_path)
     assert git(tmp_path, "rev-parse", f"{second}^") == first  # a fast-forward: no force push
+
+
+def test_plain_notebooks_install_utils_from_the_main_branch_not_their_own():
+    boot = code_sources(plain(CHAPTERS[0]))[0]
+    assert colab_branch() != repository_branch(), "_config.yml: the Colab buttons should open the plain branch"
+    assert f'@{repository_branch()}"' in boot and f"@{colab_branch()}" not in boot
+
+
+def test_the_sphinx_extension_points_the_launch_buttons_at_the_plain_branch():
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location("colab_branch", ROOT / "book" / "_ext" / "colab_branch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = SimpleNamespace(colab_branch="colab", html_theme_options={"repository_branch": "main", "x": 1})
+    module._on_config_inited(None, config)
+    assert config.html_theme_options == {"repository_branch": "colab", "x": 1}
+    config = SimpleNamespace(colab_branch="", html_theme_options={"repository_branch": "main"})
+    module._on_config_inited(None, config)
+    assert config.html_theme_options == {"repository_branch": "main"}
