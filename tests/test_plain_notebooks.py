@@ -94,6 +94,7 @@ def test_glossary_anchors_are_sphinx_ids_of_the_terms():
     anchors = pn.glossary_anchors()
     assert anchors["loss function"] == "term-loss-function"
     assert anchors["mini-batch"] == "term-mini-batch"
+    assert anchors["relu"] == "term-ReLU"  # Sphinx keeps the case; {term} lookups ignore it
     assert "**准确率** -- The share of examples whose predicted class is the true class." not in anchors
     assert len(anchors) >= 40
 
@@ -111,6 +112,16 @@ def test_chapter_plain_notebook(path):
     links = GLOSSARY_LINK.findall(text)
     assert links and {anchor for _, anchor in links} <= anchors
     assert "[the book]" in nb.cells[0].source
+
+
+@pytest.mark.html
+def test_glossary_links_reach_their_entries_in_the_built_book():
+    page = ROOT / "_build" / "html" / "book" / "glossary.html"
+    assert page.is_file(), "no built book in _build/html: run `make book` first"
+    ids = set(re.findall(r'id="(term-[^"]+)"', page.read_text(encoding="utf-8")))
+    used = {m["anchor"] for path in CHAPTERS for m in GLOSSARY_LINK.finditer(markdown(plain(path)))}
+    assert used and not used - ids, f"glossary links to no entry: {sorted(used - ids)}"
+    assert not set(pn.glossary_anchors().values()) - ids
 
 
 @pytest.mark.notebooks

@@ -63,9 +63,10 @@ CODE_BLOCK = re.compile(r"^(\s*)(`{3,}|~{3,})(?!\s*\{)[^\n]*\n.*?^\1\2\s*$", re.
 
 
 def _sphinx_id(text: str) -> str:
-    """The HTML id Sphinx gives a glossary term (``sphinx.util.nodes._make_id``, prefixed)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "term-" + re.sub(r"[^a-zA-Z0-9]+", "-", " ".join(ascii_text.split())).strip("-").lower()
+    """The HTML id Sphinx gives the glossary term ``text``: what ``sphinx.util.nodes.make_id``
+    makes of ``"term-" + text`` (case kept). The html tier checks them on the built glossary."""
+    ascii_text = unicodedata.normalize("NFKD", f"term-{text}").encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"^[-0-9._]+|-+$", "", re.sub(r"[^a-zA-Z0-9._]+", "-", " ".join(ascii_text.split())))
 
 
 def glossary_anchors(path: Path = ROOT / "book" / "glossary.md") -> dict[str, str]:
