@@ -22,7 +22,7 @@ TORCH_INDEX ?=
 UTILS_STAMP := _build/.utils-hash
 UTILS_HASH = $(shell find utils -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader
+.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -35,6 +35,8 @@ help:
 	@echo "make nbgrader ARGS='autograde week4'  nbgrader, run inside the book's environment"
 	@echo "make quick  unit tests + only the chapters that import a module changed since main"
 	@echo "make test-latest  every chapter in a fresh venv with the newest allowed versions (torch pinned)"
+	@echo "make plain  the chapters as plain notebooks for Colab and plain Jupyter, into _build/plain/chapters"
+	@echo "make colab-branch  commit them onto the local branch colab, which the Colab buttons open"
 
 venv: $(STAMP)
 
@@ -121,6 +123,15 @@ book-student: $(STAMP)
 # Over-budget rows are flagged, not failed: wall time on a shared CI runner is noisy.
 bench-report: $(STAMP)
 	$(BIN)/python -m tools.bench chapters/*.ipynb --reuse --warn-only --out _build/bench.md
+
+# The chapters as plain notebooks (no MyST: Colab and plain Jupyter show it as source), and
+# the branch the Colab launch buttons open (_config.yml colab_branch); publish it with
+# `git push origin colab`. tools/plain_notebooks.py says what changes.
+plain: $(STAMP)
+	$(BIN)/python -m tools.plain_notebooks --out _build/plain
+
+colab-branch: $(STAMP)
+	$(BIN)/python -m tools.plain_notebooks --out _build/plain --branch $$($(BIN)/python -c "from tools.chapter_format import colab_branch; print(colab_branch())")
 
 # Maintainers: refresh the committed web assets in book/_vendor from npm (needs Node.js).
 vendor: $(STAMP)

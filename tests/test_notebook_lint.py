@@ -9,7 +9,7 @@ import pytest
 
 from tools.chapter_format import (
     CHAPTERS, CHECK_CALL, DOWNLOAD_PATTERNS, EXERCISE, EXERCISE_ID, NBGRADER_FIELDS,
-    SOLUTION_END, SOLUTION_START, bootstrap_source, chapter_number, nbgrader, read, tags,
+    SOLUTION_END, SOLUTION_START, bootstrap_source, chapter_number, folded, nbgrader, read, solution_cells, tags,
 )
 from utils.check import registered_ids
 
@@ -168,3 +168,13 @@ def test_references_cite_the_bibliography(notebook):
     sources = markdown(nb)
     refs = next(i for i, s in enumerate(sources) if s.startswith("## References"))
     assert "{cite" in "".join(sources[refs:]) or "{bibliography" in "".join(sources[refs:])
+
+
+def test_solutions_are_folded_in_jupyter(notebook):
+    """JupyterLab (with MyST) leaves the cells of a gated solution open: they carry the fold."""
+    path, nb = notebook
+    cells = solution_cells(nb)
+    assert cells, "a chapter without solution cells"
+    open_cells = [i for i in cells if nb.cells[i].metadata.get("jupyter") != folded(nb.cells[i])]
+    assert not open_cells, (
+        f"solution cells {open_cells} open in Jupyter: run `python -m tools.chapter_format --fold {path.relative_to(path.parents[1])}`")

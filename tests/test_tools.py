@@ -44,3 +44,23 @@ def test_a_change_reaches_the_chapters_that_import_it_directly_or_not():
     assert chapters("utils/checks/ch04.py") == {"04"}  # loaded by the check cells' ids
     assert chapters("README.md") == set()
     assert chapters("utils/device.py") >= {"01", "02", "03", "04", "05", "06"}
+
+
+def test_fold_solutions_folds_exactly_the_cells_between_the_solution_markers(tmp_path):
+    import nbformat
+
+    from tools.chapter_format import FOLDED, main, read, solution_cells
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("```{exercise}\n:label: ex-ch00-a\n\nDo it.\n```"), code("x = 1"),
+        md("```{solution-start} ex-ch00-a\n:class: dropdown\n```"), code("answer = 2"), md("Because."),
+        md("```{solution-end}\n```"), code("check('ex-ch00-a', answer)"),
+    ])
+    path = tmp_path / "00_x.ipynb"
+    nbformat.write(nb, path)
+    assert solution_cells(nb) == [3, 4]
+    assert main(["--fold", str(path)]) == 0
+    cells = read(path).cells
+    assert cells[3].metadata["jupyter"] == FOLDED and cells[4].metadata["jupyter"] == {"source_hidden": True}
+    assert [i for i, c in enumerate(cells) if "jupyter" in c.metadata] == [3, 4]

@@ -43,7 +43,7 @@ import nbformat
 from tools import ROOT, plainmd, require_checkout
 from tools.chapter_format import SOLUTION_END, SOLUTION_START, chapter_number, exercise_labels, nbgrader
 
-__all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "source_notebook",
+__all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "plain_context", "source_notebook",
            "release_notebook", "drop_solutions", "main"]
 
 HIDE_TAGS = {"hide-input", "hide-output", "hide-cell"}
@@ -125,6 +125,18 @@ def _doc_title(target: str) -> str:
     return name.replace("_", " ")
 
 
+def plain_context(exercises: list[Exercise], link=None) -> plainmd.Context:
+    """What :func:`tools.plainmd.render` needs for one chapter: its bibliography, page titles,
+    exercise numbers (``{ref}`` to an exercise reads "Exercise 4.3") and, optionally, a
+    ``link(role, target)`` giving URLs (see :class:`tools.plainmd.Context`)."""
+    numbers = {e.label: e.number for e in exercises}
+    return plainmd.Context(
+        bibliography=plainmd.read_bibliography(ROOT / "book" / "references.bib"),
+        doc_title=_doc_title, exercise_number=lambda label: numbers.get(label, "?"),
+        ref_title=lambda target: f"Exercise {numbers[target]}" if target in numbers else target,
+        link=link or (lambda role, target: None))
+
+
 def _open_cell(cell) -> None:
     """Clear the flags that collapse or hide a cell: in an assignment every cell is open."""
     cell.metadata.pop("collapsed", None)
@@ -148,10 +160,8 @@ def source_notebook(nb: nbformat.NotebookNode, chapter: int, only: set[str] | No
         only: labels of the exercises to keep; ``None`` keeps them all.
     """
     exercises = find_exercises(nb, chapter)
-    numbers = {e.label: e.number for e in exercises}
     dropped = {i for e in exercises if only is not None and e.label not in only for i in e.cells}
-    ctx = plainmd.Context(bibliography=plainmd.read_bibliography(ROOT / "book" / "references.bib"),
-                          doc_title=_doc_title, exercise_number=lambda label: numbers.get(label, "?"))
+    ctx = plain_context(exercises)
     out = copy.deepcopy(nb)
     out.cells = []
     for i, cell in enumerate(nb.cells):

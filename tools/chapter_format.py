@@ -3,8 +3,13 @@
 - exercise markup: the ``{exercise}`` directive with its ``:label:``, ``{solution-start}``
   and ``{solution-end}``, in backtick or colon fences;
 - nbgrader metadata: :func:`nbgrader`, :func:`is_check_cell`, :func:`is_solution_cell`;
+- solutions folded in Jupyter: every cell between ``{solution-start}`` and ``{solution-end}``
+  has ``metadata.jupyter`` :func:`folded` (:func:`solution_cells`; ``python -m
+  tools.chapter_format --fold chapters/*.ipynb`` sets it), because JupyterLab-MyST renders
+  the gated solution markers as an empty dropdown and leaves the cells between them open;
 - the canonical Colab bootstrap cell, rendered from the repository URL and the branch in
-  ``_config.yml``, the only place either is written down.
+  ``_config.yml``, the only place either is written down; the branch the Colab launch
+  buttons open (:func:`colab_branch`) and the HTML book's address (:func:`html_base_url`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,16 @@ if "google.colab" in sys.modules:
     %pip install --quiet "dlbook-utils @ git+{url}@{branch}"'''
 
 
+# JupyterLab and Notebook 7 open a cell with this ``metadata.jupyter`` collapsed (a "..." bar
+# that unfolds on a click); the HTML book ignores it (its dropdown hides the solution).
+FOLDED = {"source_hidden": True, "outputs_hidden": True}
+
+
+def folded(cell) -> dict:
+    """The ``metadata.jupyter`` that folds ``cell``: input and output, or a markdown cell's text."""
+    return dict(FOLDED) if cell.cell_type == "code" else {"source_hidden": True}
+
+
 def _config() -> dict:
     return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
@@ -50,6 +65,20 @@ def repository_url() -> str:
 def repository_branch() -> str:
     """The branch or tag that launch buttons and the Colab bootstrap use (``_config.yml``)."""
     return _config()["repository"].get("branch", "main")
+
+
+def colab_branch() -> str:
+    """The branch the Colab launch buttons open: the plain notebooks' (``sphinx.config.colab_branch``
+    in ``_config.yml``, made by ``tools/plain_notebooks.py``), else :func:`repository_branch`."""
+    return _config().get("sphinx", {}).get("config", {}).get("colab_branch") or repository_branch()
+
+
+def html_base_url() -> str:
+    """Where the HTML book is published (``html.baseurl`` in ``_config.yml``), ending in ``/``."""
+    url = _config().get("html", {}).get("baseurl")
+    if not url:
+        raise ValueError("_config.yml has no html.baseurl: the address of the published HTML book")
+    return url.rstrip("/") + "/"
 
 
 def bootstrap_source() -> str:
@@ -93,3 +122,44 @@ def is_solution_cell(cell) -> bool:
 def exercise_labels(nb: nbformat.NotebookNode) -> list[str]:
     """The ``:label:`` of every exercise directive, in order."""
     return [m["label"] for c in nb.cells if c.cell_type == "markdown" for m in EXERCISE.finditer(c.source)]
+
+
+def solution_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices of the cells between each ``{solution-start}`` and its ``{solution-end}``."""
+    inside, found = False, []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and SOLUTION_START.search(cell.source):
+            inside = True
+        elif cell.cell_type == "markdown" and SOLUTION_END.search(cell.source):
+            inside = False
+        elif inside:
+            found.append(i)
+    return found
+
+
+def fold_solutions(nb: nbformat.NotebookNode) -> int:
+    """Give every solution cell ``metadata.jupyter = folded(cell)``; returns how many changed."""
+    changed = 0
+    for cell in (nb.cells[i] for i in solution_cells(nb)):
+        if cell.metadata.get("jupyter") != folded(cell):
+            cell.metadata["jupyter"] = folded(cell)
+            changed += 1
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.chapter_format --fold NOTEBOOK...``: fold the solutions in place."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tools.chapter_format", description=main.__doc__)
+    parser.add_argument("--fold", nargs="+", type=Path, required=True, metavar="NOTEBOOK")
+    for path in parser.parse_args(argv).fold:
+        nb = read(path)
+        if changed := fold_solutions(nb):
+            nbformat.write(nb, path)
+        print(f"{path}: {changed} solution cells folded")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
