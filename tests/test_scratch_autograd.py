@@ -10,7 +10,8 @@ import torch
 
 matplotlib.use("Agg")
 
-from utils.scratch.autograd import Value, draw_graph, topological_order  # noqa: E402
+from utils.scratch.autograd import Value, topological_order  # noqa: E402
+from utils.scratch.autograd_plot import draw_graph  # noqa: E402
 
 
 def _both(fn_value, fn_torch, xs):
@@ -108,3 +109,11 @@ def test_sigmoid_is_stable_for_large_inputs():
     assert Value(1000.0).sigmoid().data == 1.0
     assert Value(-1000.0).sigmoid().data == pytest.approx(0.0, abs=1e-300)
     assert math.isfinite(Value(-1000.0).sigmoid().data)
+
+
+def test_the_engine_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, utils.scratch.autograd; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
