@@ -67,3 +67,13 @@ def test_wrong_cross_entropy_fails_with_hint(answer, hint):
 def test_wrong_xor_weights_fail_with_hint(answer, hint):
     with pytest.raises(AssertionError, match=hint):
         check("ex-ch03-xor-weights", answer)
+
+
+def test_global_max_stabilisation_is_not_enough():
+    def global_max_ce(z, y):
+        shifted = z - z.max()  # the batch's maximum, not each row's
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -log_p[np.arange(len(y)), y].mean()
+
+    with pytest.raises(AssertionError, match="each row's own maximum"):
+        check("ex-ch03-cross-entropy", global_max_ce)

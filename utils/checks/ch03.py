@@ -59,6 +59,18 @@ def check_cross_entropy(cross_entropy) -> None:
         )
     expect_close(big, F.cross_entropy(torch.tensor(Z_big), torch.tensor(y_big)).item(),
                  "cross_entropy for logits with entries of ±1000", rtol=1e-6)
+    # One row far below another row's maximum: subtracting the batch's global maximum would
+    # push this row to -2000 and underflow every exponential to 0; each row needs its own max.
+    Z_far = np.array([[1000.0, 0.0, -5.0], [-1000.0, -1001.0, -1003.0]])
+    y_far = np.array([0, 1])
+    with np.errstate(all="ignore"):
+        far = expect_number(cross_entropy(Z_far, y_far), "cross_entropy(logits, y)")
+    expected_far = F.cross_entropy(torch.tensor(Z_far), torch.tensor(y_far)).item()
+    if not np.isfinite(far) or not np.isclose(far, expected_far, rtol=1e-6):
+        raise Mismatch(
+            f"cross_entropy of logits [[1000, 0, -5], [-1000, -1001, -1003]] should be about {expected_far:.6g}, "
+            f"got {far}; subtract each row's own maximum (axis=1, keepdims=True), not the maximum of the whole batch"
+        )
 
 
 @register("ex-ch03-xor-weights", success="Two lines (OR and NAND) and an AND of them: XOR is not linear, but it is two layers deep.")

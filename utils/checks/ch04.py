@@ -8,6 +8,23 @@ import torch
 from utils.check import Mismatch, expect_callable, expect_close, expect_tuple, register
 
 
+# A derivative written out with the chain rule agrees with autograd to rounding error
+# (about 1e-16 relative in float64); a finite-difference estimate is off by 1e-11 or more.
+EXACT = {"rtol": 1e-12, "atol": 1e-14}
+
+
+def expect_exact(got: object, expected: object, what: str) -> None:
+    """A :class:`Mismatch` that names finite differences when ``got`` is close but not exact."""
+    got_arr = np.asarray([np.asarray(g, dtype=float) for g in got] if isinstance(got, tuple) else got, dtype=float)
+    exp_arr = np.asarray([np.asarray(e, dtype=float) for e in expected] if isinstance(expected, tuple) else expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        return  # the shape hint comes from expect_close
+    if np.allclose(got_arr, exp_arr, rtol=1e-5) and not np.allclose(got_arr, exp_arr, **EXACT):
+        error = np.max(np.abs(got_arr - exp_arr) / (np.abs(exp_arr) + 1e-300))
+        raise Mismatch(f"{what} is close but not exact (relative error {error:.1e}): it looks like a numerical "
+                       "estimate such as finite differences. Write the exact derivative with the chain rule.")
+
+
 @register("ex-ch04-hand-grad", success="Local derivatives times upstream gradients, summed over paths: that is all backprop does.")
 def check_hand_grad(grad_f: object) -> None:
     """``grad_f(x, y)`` returns the gradient of f = (x y + 1)^2 + exp(x) tanh(y)."""
@@ -21,8 +38,9 @@ def check_hand_grad(grad_f: object) -> None:
         dx, dy = expect_tuple(grad_f(float(x0), float(y0)), "(df/dx, df/dy)", "grad_f(x, y)")
         if np.isclose(float(dx), float(y.grad)) and np.isclose(float(dy), float(x.grad)):
             raise Mismatch("you returned (df/dy, df/dx); return (df/dx, df/dy)")
-        expect_close(dx, x.grad, f"df/dx at (x, y) = ({x0:.3g}, {y0:.3g}) [x appears in both terms: add both paths]", rtol=1e-6)
-        expect_close(dy, y.grad, f"df/dy at (x, y) = ({x0:.3g}, {y0:.3g}) [d tanh(y)/dy = 1 - tanh(y)^2]", rtol=1e-6)
+        expect_exact((dx, dy), (x.grad, y.grad), "(df/dx, df/dy)")
+        expect_close(dx, x.grad, f"df/dx at (x, y) = ({x0:.3g}, {y0:.3g}) [x appears in both terms: add both paths]", **EXACT)
+        expect_close(dy, y.grad, f"df/dy at (x, y) = ({x0:.3g}, {y0:.3g}) [d tanh(y)/dy = 1 - tanh(y)^2]", **EXACT)
 
 
 @register("ex-ch04-linear-backward", success="Each gradient has the shape of the thing it is the gradient of.")
@@ -60,4 +78,5 @@ def check_mse_grad(mse_grad: object) -> None:
             raise Mismatch("you forgot the mean: divide 2 (y_hat - y) by the number of elements")
         if got.shape == shape and np.allclose(got, -t.grad.numpy()):
             raise Mismatch("the sign is flipped: the loss grows when y_hat moves away from y")
-        expect_close(got, t.grad, f"mse_grad for shape {shape}")
+        expect_exact(got, t.grad, "mse_grad")
+        expect_close(got, t.grad, f"mse_grad for shape {shape}", **EXACT)
