@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterable
 from numbers import Real
 
-__all__ = ["Value", "topological_order"]
+__all__ = ["Value", "topological_order", "zero_grad"]
 
 
 def _as_value(other: object) -> Value:
@@ -169,19 +169,28 @@ class Value:
 
     # ----- the backward pass -----
     def backward(self) -> None:
-        """Fill ``.grad`` of every value this one depends on with d(self)/d(value).
+        """Add d(self)/d(value) to the ``.grad`` of every value this one depends on.
 
-        Within the pass, gradients *accumulate* (``+=``): a value used twice receives a
-        contribution along each use. The pass first resets the ``.grad`` of every value
-        in the graph to 0, so calling it twice gives the same result (unlike PyTorch,
-        where leaf gradients add up across calls until ``zero_grad()``).
+        Gradients *accumulate* (``+=``), as in PyTorch: a value used twice receives a
+        contribution along each use, and a leaf (a value with no parents, such as a weight)
+        keeps adding across calls until you set its ``.grad`` back to 0 -- what
+        ``optimizer.zero_grad()`` does in PyTorch. The intermediate values of the graph are
+        reset before the pass, so calling it twice on one graph doubles the leaves'
+        gradients, like PyTorch's ``backward(retain_graph=True)`` twice.
         """
         order = topological_order(self)
         for node in order:
-            node.grad = 0.0
+            if node._parents:  # intermediate values: this pass's gradients only
+                node.grad = 0.0
         self.grad = 1.0  # d self / d self
         for node in reversed(order):  # every node before the nodes it was computed from
             node._backward()
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set the ``.grad`` of every value to 0, before the next ``backward()``."""
+    for value in values:
+        value.grad = 0.0
 
 
 def topological_order(root: Value) -> list[Value]:
