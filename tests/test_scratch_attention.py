@@ -169,7 +169,7 @@ def test_sinusoidal_encoding():
     assert math.isclose(pe[p, 2 * i].item(), math.sin(p / 10000 ** (2 * i / 8)), abs_tol=1e-6)
     assert math.isclose(pe[p, 2 * i + 1].item(), math.cos(p / 10000 ** (2 * i / 8)), abs_tol=1e-6)
     # The dot product of two encodings depends only on their offset.
-    pe = sinusoidal_encoding(40, 16).double()
-    torch.testing.assert_close(pe[3] @ pe[8], pe[20] @ pe[25])
+    pe = sinusoidal_encoding(40, 16, dtype=D64)
+    torch.testing.assert_close(pe[3] @ pe[8], pe[20] @ pe[25], rtol=0, atol=1e-12)
     with pytest.raises(ValueError):
         sinusoidal_encoding(5, 7)

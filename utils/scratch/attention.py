@@ -249,7 +249,7 @@ class TransformerBlock(nn.Module):
         return ln_2(X + self.ffn(X)), weights
 
 
-def sinusoidal_encoding(T: int, d: int, base: float = 10000.0) -> torch.Tensor:
+def sinusoidal_encoding(T: int, d: int, base: float = 10000.0, *, dtype: torch.dtype | None = None) -> torch.Tensor:
     """The sinusoidal positional encodings of Vaswani et al. (2017), ``(T, d)``.
 
     ``PE[p, 2i] = sin(p / base^(2i/d))`` and ``PE[p, 2i+1] = cos(p / base^(2i/d))``: each
@@ -263,7 +263,7 @@ def sinusoidal_encoding(T: int, d: int, base: float = 10000.0) -> torch.Tensor:
     pe = torch.zeros(T, d, dtype=torch.float64)
     pe[:, 0::2] = torch.sin(position * freq)
     pe[:, 1::2] = torch.cos(position * freq)
-    return pe.to(torch.get_default_dtype())
+    return pe.to(dtype or torch.get_default_dtype())
 
 
 def mha_from_torch(mha: nn.MultiheadAttention) -> MultiHeadAttention:
