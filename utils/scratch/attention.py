@@ -3,7 +3,7 @@
 Everything here is written with tensor operations only (matrix products, ``softmax``,
 ``tanh``, elementwise arithmetic): no ``torch.nn`` layers and no
 ``F.scaled_dot_product_attention``. The classes are ``nn.Module`` subclasses only so that
-their weights are :class:`torch.nn.Parameter` objects an optimiser can train. Each piece
+their weights are ``torch.nn.Parameter`` objects an optimiser can train. Each piece
 is tested against its PyTorch counterpart in float64 (``tests/test_scratch_attention.py``):
 
 - :func:`scaled_dot_product_attention` against ``F.scaled_dot_product_attention``;
