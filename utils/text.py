@@ -1,7 +1,7 @@
 """An offline text corpus and a character vocabulary. Introduced in chapter 7.
 
 The corpus is the documentation that every Python installation carries: the docstrings of
-a fixed list of standard-library modules, collected with :mod:`inspect`. Nothing is
+a fixed list of standard-library modules, collected with ``inspect``. Nothing is
 downloaded, and chapters 7 and 8 build exactly the same text with :func:`stdlib_corpus`,
 so their language models are compared on the same held-out characters. (The text depends
 a little on the Python version; within one installation it is always the same.)
