@@ -67,17 +67,20 @@ def title_of(file: str) -> str:
 
 
 def test_every_chapter_is_in_the_pdf_and_its_contents():
-    """Each TOC page's title appears at least twice: in the contents and as its heading."""
-    text = flat("\n".join(pages()))
+    """Each TOC page's title appears at least twice: in the contents and as its heading
+    (which the chapter style sets in capitals)."""
+    text = flat("\n".join(pages())).casefold()
     chapters = [f for f in toc_files()[1:]]  # the landing page is the front matter, untitled
     assert {f"chapters/{p.stem}" for p in CHAPTERS} <= set(chapters)
-    missing = {f: text.count(title_of(f)) for f in chapters if text.count(title_of(f)) < 2}
+    missing = {f: text.count(title_of(f).casefold()) for f in chapters if text.count(title_of(f).casefold()) < 2}
     assert not missing, f"titles found fewer than twice (contents + heading): {missing}"
 
 
 def test_no_unresolved_references_or_citations():
+    # LaTeX prints an unresolved reference as a lone "??" (IPython's `f??` in the prose is fine).
     text = "\n".join(pages())
-    assert "??" not in text, f"unresolved reference: ...{text[max(0, text.find('??') - 80):text.find('??') + 20]}..."
+    unresolved = [text[max(0, m.start() - 60):m.end() + 20] for m in re.finditer(r"(?<![\w?])\?\?(?!\?)", text)]
+    assert not unresolved, f"unresolved references in the PDF: {unresolved[:5]}"
     log = PDF.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     undefined = re.findall(r"(?:Reference|Citation|Hyper reference) `([^']+)' on page \d+ undefined", log)
     assert not undefined, f"LaTeX left references undefined: {sorted(set(undefined))[:10]}"
@@ -143,10 +146,10 @@ def test_glossary_terms_are_chinese_text():
 def chapter_pages() -> dict[str, str]:
     """Each chapter's text: from its heading (the title followed by its learning objectives,
     not its line in the contents or a running head) to the next chapter's heading."""
-    text = flat("\n".join(pages()))
+    text = flat("\n".join(p for p in pages() if ". . . . . ." not in p))  # not the contents
     starts = []
     for p in CHAPTERS:
-        heading = re.search(re.escape(title_of(f"chapters/{p.stem}")) + r".{0,1500}?Learning objectives", text)
+        heading = re.search(re.escape(title_of(f"chapters/{p.stem}")) + r".{0,1500}?Learning objectives", text, re.I)
         assert heading, f"{p.stem}: its heading and learning objectives are not in the PDF"
         starts.append(heading.start())
     ends = starts[1:] + [len(text)]
@@ -155,12 +158,12 @@ def chapter_pages() -> dict[str, str]:
 
 def test_solutions_are_collected_at_each_chapters_end():
     for chapter, text in chapter_pages().items():
-        exercises = len(re.findall(r"\bExercise \d+\b", text.split("Solutions to the exercises")[0]))
         assert "Solutions to the exercises" in text, f"{chapter}: no section of solutions"
         body, solutions = text.split("Solutions to the exercises", 1)
         assert "Solution to Exercise" not in body, f"{chapter}: a solution still sits under its exercise"
-        assert solutions.count("Solution to Exercise") >= 5, f"{chapter}: fewer than 5 solutions collected"
-        assert body.count("Solution on page") >= exercises >= 5, f"{chapter}: exercises without a link to their solution"
+        collected = solutions.count("Solution to Exercise")
+        assert collected >= 5, f"{chapter}: {collected} solutions collected, the chapter has at least 5 exercises"
+        assert body.count("Solution on page") == collected, f"{chapter}: not every exercise links to its solution"
 
 
 def test_widgets_show_no_python_repr():
@@ -198,5 +201,5 @@ def test_report_pages_and_build_time():
     count = int(info["Pages"])
     seconds = json.loads((LATEX / "pdf-build.json").read_text())["seconds"]
     assert count >= 20 * len(CHAPTERS), f"{count} pages for {len(CHAPTERS)} chapters"
-    REPORT.write_text(f"PDF: {PDF.relative_to(ROOT)}, {count} pages, {PDF.stat().st_size / 1e6:.1f} MB, "
+    REPORT.write_text(f"PDF: {PDF.name}, {count} pages, {PDF.stat().st_size / 1e6:.1f} MB, "
                       f"built in {seconds:.0f} s (make pdf)\n", encoding="utf-8")

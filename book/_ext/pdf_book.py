@@ -42,37 +42,43 @@ class CollectSolutions(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, solution_node
 
-        registry = getattr(self.env, "sphinx_exercise_registry", {})
-        for chapter in list(self.document.findall(addnodes.start_of_file)):
-            solutions = [s for s in chapter.findall(solution_node) if _chapter_of(s) is chapter]
-            if not solutions:
+        found: dict[nodes.Element, list[tuple[nodes.Element, nodes.Element]]] = {}
+        _collect(self.document, None, (solution_node, exercise_node, exercise_enumerable_node), found)
+        for chapter, pairs in found.items():
+            exercises = {n["label"]: n for _, n in pairs if not isinstance(n, solution_node)}
+            solutions = [(parent, n) for parent, n in pairs if isinstance(n, solution_node)]
+            if chapter is None or not solutions:
                 continue
-            top = next(iter(chapter.findall(nodes.section)))
             section = nodes.section("", nodes.title(text=SOLUTIONS_TITLE), ids=["pdf-solutions"])
             section += nodes.paragraph(text=(
                 "The worked solutions to this chapter's exercises. Try each exercise before "
                 "you read its solution; each title links back to its exercise."))
-            for solution in solutions:
-                solution.parent.remove(solution)
+            for parent, solution in solutions:
+                parent.remove(solution)
                 section += solution
-                exercise = registry.get(solution.get("target_label"), {}).get("node")
-                target = next((e for e in chapter.findall(lambda n: isinstance(n, (exercise_node, exercise_enumerable_node)))
-                               if exercise is not None and e.get("label") == exercise.get("label")), None)
-                if target is not None:
-                    target += _link_to(chapter["docname"], solution["label"])
-            references = [s for s in top.children if isinstance(s, nodes.section)
-                          and s.children and s[0].astext().strip().lower() == "references"]
-            if references:
-                top.insert(top.index(references[0]), section)
-            else:
-                top += section
+                exercise = exercises.get(solution.get("target_label"))
+                if exercise is not None:
+                    exercise += _link_to(chapter["docname"], solution["label"])
+            top = next(c for c in chapter.children if isinstance(c, nodes.section))
+            references = [c for c in top.children if isinstance(c, nodes.section)
+                          and c.children and c[0].astext().strip().lower() == "references"]
+            top.insert(top.index(references[0]) if references else len(top.children), section)
 
 
-def _chapter_of(node: nodes.Node) -> nodes.Node | None:
-    """The innermost ``start_of_file`` (one source document) a node sits in."""
-    while node is not None and not isinstance(node, addnodes.start_of_file):
-        node = node.parent
-    return node
+def _collect(node: nodes.Element, chapter, kinds: tuple, found: dict) -> None:
+    """Nodes of ``kinds`` under ``node`` with their parents, by source document (chapter).
+
+    Walks down from the root: sphinx-exercise's transforms leave some ``parent`` links
+    unset, so walking up from a solution does not reliably reach its document.
+    """
+    for child in node.children:
+        if isinstance(child, addnodes.start_of_file):
+            _collect(child, child, kinds, found)
+        elif isinstance(child, kinds):
+            found.setdefault(chapter, []).append((node, child))
+            _collect(child, chapter, kinds, found)
+        elif isinstance(child, nodes.Element):
+            _collect(child, chapter, kinds, found)
 
 
 def _link_to(docname: str, label: str) -> nodes.paragraph:
