@@ -22,7 +22,7 @@ TORCH_INDEX ?=
 UTILS_STAMP := _build/.utils-hash
 UTILS_HASH = $(shell find utils -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch
+.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch pdf pdf-student test-pdf
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -32,6 +32,8 @@ help:
 	@echo "make assign CHAPTERS='chapters/04_*.ipynb' COURSE=_build/course ASSIGNMENT=week4 [ONLY=4.1,4.3]"
 	@echo "            nbgrader source and student notebooks for a course (book/instructors.md)"
 	@echo "make book-student  the HTML book without solutions, into _build/student/html"
+	@echo "make pdf    the PDF edition, _build/latex/deep-learning-executed.pdf (needs TeX Live; see README)"
+	@echo "make pdf-student  the PDF without solutions, into _build/student/"
 	@echo "make nbgrader ARGS='autograde week4'  nbgrader, run inside the book's environment"
 	@echo "make quick  unit tests + only the chapters that import a module changed since main"
 	@echo "make test-latest  every chapter in a fresh venv with the newest allowed versions (torch pinned)"
@@ -48,16 +50,42 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-book: $(STAMP)
+# The HTML book and the PDF share the executed outputs: both drop them when utils/ changed.
+define drop_stale_outputs
 	@mkdir -p _build
 	@if [[ "$$(cat $(UTILS_STAMP) 2>/dev/null)" != "$(UTILS_HASH)" ]]; then \
 	    echo "utils/ changed since the last build: executing every chapter again"; rm -rf _build/.jupyter_cache; fi
+endef
+
+book: $(STAMP)
+	$(drop_stale_outputs)
 	@# A second build re-executes only the notebooks whose run failed (the others are cached):
 	@# it absorbs the rare kernel stall (tools/bench.py) and fails again on any real error.
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going . || \
 	    { echo "make book: the build failed; building once more (only failed notebooks run again)"; \
 	      $(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .; }
 	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
+
+# The PDF edition, _build/latex/deep-learning-executed.pdf (tools/pdf.py): the same sources
+# through Jupyter Book's LaTeX builder and XeLaTeX; after `make book` nothing executes again.
+# It needs TeX Live: `python -m tools.pdf check` says in one line what is missing.
+pdf: $(STAMP)
+	@$(BIN)/python -m tools.pdf check
+	$(drop_stale_outputs)
+	$(TEST_ENV) $(BIN)/python -m tools.pdf build .
+	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
+
+# The student PDF: the student edition's sources (no solutions; executed as for book-student).
+pdf-student: $(STAMP)
+	@$(BIN)/python -m tools.pdf check
+	$(BIN)/python -m tools.student_edition _build/student-src
+	$(TEST_ENV) $(BIN)/python -m tools.pdf build _build/student-src --publish-to _build/student/html
+	mkdir -p _build/student && cp _build/student-src/_build/latex/*.pdf _build/student/
+
+# Checks on the PDF (tests/test_pdf.py); it prints the page count and the build time.
+test-pdf: pdf
+	$(BIN)/pytest -m pdf tests
+	@cat _build/pdf.md
 
 # The fast tier: unit tests and the notebook lint (what a bare `pytest` runs).
 test-unit: $(STAMP)
@@ -94,7 +122,7 @@ test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
 	$(TEST_ENV) $(BIN)/pytest -m roundtrip -n 2 --dist loadscope tests
 
-test: test-unit test-notebooks test-assign book test-html bench-report
+test: test-unit test-notebooks test-assign book test-html test-pdf bench-report
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -5,6 +5,7 @@
 - ``tools.plainmd``         -- MyST to plain Markdown
 - ``tools.assign``          -- chapters to nbgrader source and student notebooks (``make assign``)
 - ``tools.student_edition`` -- the book's sources without solutions (``make book-student``)
+- ``tools.pdf``             -- the PDF edition: checks the TeX toolchain, builds (``make pdf``)
 - ``tools.bench``           -- time every notebook and measure its peak memory (``make bench``)
 
 They find the book's files relative to this folder, so they work only inside a checkout:
