@@ -50,8 +50,12 @@ def rnn_cell(
     """One step of an Elman RNN: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
 
     Args:
-        x: ``(B, C)`` input at this step. h: ``(B, H)`` previous hidden state.
-        W_ih: ``(H, C)``. W_hh: ``(H, H)``. b_ih, b_hh: ``(H,)`` or ``None``.
+        x: ``(B, C)``, the input at this step.
+        h: ``(B, H)``, the previous hidden state.
+        W_ih: ``(H, C)``.
+        W_hh: ``(H, H)``.
+        b_ih: ``(H,)`` or ``None``.
+        b_hh: ``(H,)`` or ``None``.
         nonlinearity: ``"tanh"`` or ``"relu"``.
 
     Returns:
@@ -72,9 +76,13 @@ def lstm_cell(
     ``i, f, o = sigmoid(...)``, ``g = tanh(...)``, ``c' = f * c + i * g``, ``h' = o * tanh(c')``.
 
     Args:
-        x: ``(B, C)``. state: ``(h, c)``, each ``(B, H)``.
-        W_ih: ``(4H, C)``. W_hh: ``(4H, H)``. b_ih, b_hh: ``(4H,)`` or ``None``; the four
-            blocks of rows are the gates ``i, f, g, o`` in PyTorch's order.
+        x: ``(B, C)``.
+        state: ``(h, c)``, each ``(B, H)``.
+        W_ih: ``(4H, C)``; the four blocks of rows are the gates ``i, f, g, o``, in
+            PyTorch's order (the same for ``W_hh`` and the biases).
+        W_hh: ``(4H, H)``.
+        b_ih: ``(4H,)`` or ``None``.
+        b_hh: ``(4H,)`` or ``None``.
 
     Returns:
         ``(h', c')``, each ``(B, H)``.
@@ -98,8 +106,12 @@ def gru_cell(
     ``h' = (1 - z) * n + z * h``.
 
     Args:
-        x: ``(B, C)``. h: ``(B, H)``.
-        W_ih: ``(3H, C)``. W_hh: ``(3H, H)``. b_ih, b_hh: ``(3H,)`` or ``None``; blocks ``r, z, n``.
+        x: ``(B, C)``.
+        h: ``(B, H)``.
+        W_ih: ``(3H, C)``, blocks of rows ``r, z, n`` (the same for ``W_hh`` and the biases).
+        W_hh: ``(3H, H)``.
+        b_ih: ``(3H,)`` or ``None``.
+        b_hh: ``(3H,)`` or ``None``.
 
     Returns:
         the new hidden state ``(B, H)``.
@@ -210,7 +222,19 @@ def init_weights(
     kind: str, input_size: int, hidden_size: int, num_layers: int = 1, *,
     generator: torch.Generator | None = None, dtype: torch.dtype = torch.float32,
 ) -> list[Weights]:
-    """Fresh weights drawn as PyTorch does: every entry ``U(-1/sqrt(H), 1/sqrt(H))``."""
+    """Fresh weights drawn as PyTorch does: every entry ``U(-1/sqrt(H), 1/sqrt(H))``.
+
+    Args:
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        input_size: ``C``, the features per step of the first layer's input.
+        hidden_size: ``H``.
+        num_layers: ``L``.
+        generator: a ``torch.Generator``, for reproducible draws.
+        dtype: e.g. ``torch.float64`` for exact comparisons.
+
+    Returns:
+        one ``(W_ih, W_hh, b_ih, b_hh)`` per layer, shaped as in PyTorch.
+    """
     if kind not in GATES:
         raise ValueError(f"kind must be one of {sorted(GATES)}, got {kind!r}")
     if min(input_size, hidden_size, num_layers) < 1:
@@ -239,8 +263,11 @@ def rnn_backward(
     ``dh_t = dH[:, t] + da_{t+1} W_hh`` and ``da_t = dh_t * (1 - h_t**2)``.
 
     Args:
-        X: ``(B, T, C)`` inputs. H: ``(B, T, Hd)`` hidden states of the forward pass.
-        h0: ``(B, Hd)`` initial state. W_ih: ``(Hd, C)``. W_hh: ``(Hd, Hd)``.
+        X: ``(B, T, C)`` inputs.
+        H: ``(B, T, Hd)`` hidden states of the forward pass.
+        h0: ``(B, Hd)`` initial state.
+        W_ih: ``(Hd, C)``.
+        W_hh: ``(Hd, Hd)``.
         dH: ``(B, T, Hd)``, ``dL/dh_t`` from the loss terms that read each ``h_t`` directly.
 
     Returns:
