@@ -195,3 +195,24 @@ def test_modules_are_the_graders_own_and_only_known_ones(notebook):
     assert run_check_cell("assert tnn is __import__('torch').nn", channel)[0] is None
     error, _, _ = run_check_cell("sp", channel)
     assert isinstance(error, GraderError) and "does not import" in str(error)
+
+
+# --- the course's configuration ---------------------------------------------------------------
+
+def test_assign_writes_a_config_that_grades_in_the_grader(tmp_path):
+    """`python -m tools.assign` gives a new course an nbgrader_config.py that nbgrader can load:
+    autograde then runs TrustedExecute instead of Execute, and re-adds deleted check cells."""
+    from nbgrader.preprocessors import Execute
+    from traitlets.config import Config
+
+    from tools import assign
+    from tools.grading import TrustedExecute
+
+    path = assign.write_config(tmp_path / "course")
+    config = Config()
+    exec(path.read_text(), {"get_config": lambda: config})
+    preprocessors = config.Autograde.autograde_preprocessors
+    assert TrustedExecute in preprocessors and Execute not in preprocessors
+    assert config.Execute.timeout == 600 and config.OverwriteCells.add_missing_cells is True
+    path.write_text("# the instructor's own\n")
+    assert assign.write_config(tmp_path / "course") is None and path.read_text() == "# the instructor's own\n"

@@ -22,7 +22,8 @@ check failed, which is what nbgrader scores. Two failures name themselves:
   the notebook changed how the check ran there (or the answer is not deterministic);
 - ``KernelStopped``: the kernel died (``os._exit``, a kill, a crash) before the check.
 
-Use it from ``nbgrader_config.py`` with :func:`configure` (see ``book/instructors.md``).
+Use it from ``nbgrader_config.py`` with :func:`configure`; ``python -m tools.assign`` writes
+such a file into a new course directory (see ``book/instructors.md``).
 """
 
 from __future__ import annotations
@@ -218,3 +219,4 @@ def configure(config, *, checker_files: list[str] | tuple[str, ...] = ()) -> Non
     # nbgrader's own protection: a check cell missing from the submission (deleted, or its
     # nbgrader metadata removed) is added back from the gradebook and run.
     config.OverwriteCells.add_missing_cells = True
+
