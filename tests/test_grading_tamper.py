@@ -1,18 +1,22 @@
 """Submissions that try to get round the checks score 0: nbgrader's autograde, in-process.
 
-The fixture chapter (tests/fixtures/00_fixture.ipynb: ``ex-ch00-square``, 2 points, and
-``ex-ch00-mean``, 1 point, auto-graded) is assigned with ``tools.assign --release``; each
-attempt below is a student's copy of the release with *wrong* answers plus one way around
-the checks. Every submission is autograded twice, in one course each:
+The fixture chapter (tests/fixtures/00_fixture.ipynb: ``ex-ch00-square``, 2 points, with a
+hidden test, and ``ex-ch00-mean``, 1 point, without) is assigned with ``tools.assign
+--release``. Each :data:`ATTEMPTS` entry is a student's copy of the release: the honest
+right answers, the honest wrong ones, the untouched release, and the wrong answers plus one
+way round the checks. All are autograded by nbgrader with ``tools.grading`` (as the
+``nbgrader_config.py`` that ``tools.assign`` writes configures it), and the tests assert:
 
-- by nbgrader as it comes (its ``Execute``): the attempts that get round the checks there
-  score points for wrong answers -- the test asserts they do, so each attack is real;
-- with ``tools.grading`` (``TrustedExecute``, as book/instructors.md configures it): every
-  attempt scores 0 on the exercises it tampered with, with a message that says why, while
-  the honest right answers still score full points and the honest wrong ones 0.
+- every tampering attempt scores 0 on both exercises, and the ``ex-ch00-mean`` check says
+  why (``TamperingDetected`` where the check passed in the kernel -- which is exactly where
+  stock nbgrader would have given the points -- ``KernelStopped``, or the usual hint);
+- the honest right answers score full points, the honest wrong ones and the release 0;
+- the control: stock nbgrader gives the issue's attempt (``check`` redefined) the point of
+  its wrong ``ex-ch00-mean``, so the attacks are real;
+- ``nbgrader validate`` reports locked cells a student edited (nbgrader's checksums).
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/pytest -m roundtrip -k tamper tests`` (one kernel per
-submission and grader, about a minute).
+attempt; about two minutes on an idle machine).
 """
 
 from __future__ import annotations
@@ -97,6 +101,17 @@ ATTEMPTS = [
             message="should be about 1.5"),
     Attempt("KeyboardInterrupt before the checks", WRONG_SQUARE + "\nraise KeyboardInterrupt\n",
             message="should be about 1.5"),
+    # Attacks on the grader's own channel: a forged helper in the kernel that answers with a
+    # pickle (which would run code in the grader), and an answer that kills the kernel when the
+    # grader calls it. The grader decodes plain data only, and fails closed.
+    Attempt("forge the grader's helper in the kernel", WRONG_SQUARE + (
+        "\nimport json, sys, types\n"
+        "fake = types.ModuleType('_dlb_grader')\n"
+        "fake.serve = lambda request, response: open(response, 'w').write(json.dumps({'t': 'pickle', 'v': 'gASV'}))\n"
+        "sys.modules['_dlb_grader'] = fake\n"), message="could not be verified"),
+    Attempt("kill the kernel when the grader calls", RIGHT_SQUARE.replace(
+        "    return", "    import os, sys\n    if '_dlb_grader' in sys.modules:\n        os._exit(0)\n    return"),
+        message="KernelStopped"),
     # The submitted file's check cells are edited (locked cells): nbgrader restores them.
     Attempt("edit the locked check cells", check_cells={SQUARE: "pass", MEAN: "print('✓')"},
             message="should be about 1.5, got 2.5"),

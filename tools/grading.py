@@ -145,7 +145,7 @@ class TrustedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         load_checkers(self.checker_files)
-        self._stopped_at = None  # the cell at which the kernel died, if it did
+        self._stopped_at = None  # where the kernel died ("cell 7"), if it did
         with tempfile.TemporaryDirectory(prefix="dlb-grader-") as workdir:
             self._channel = KernelChannel(self._run_in_kernel, Path(workdir))
             return super().preprocess(nb, resources, km)
@@ -157,7 +157,7 @@ class TrustedExecute(Execute):
             try:
                 cell, resources = super().preprocess_cell(cell, resources, index)
             except DeadKernelError:
-                self._stopped_at = index
+                self._stopped_at = f"cell {index}"
         if _is_check_cell(cell):
             self._grade(cell)
         return cell, resources
@@ -169,6 +169,7 @@ class TrustedExecute(Execute):
         try:
             reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
         except DeadKernelError:
+            self._stopped_at = "a call from the grader"
             raise GraderError("the notebook's kernel died while answering the grader") from None
         if reply is None:
             raise GraderError("the notebook's kernel did not answer the grader in time")
@@ -178,7 +179,7 @@ class TrustedExecute(Execute):
         grade_id = cell.metadata["nbgrader"].get("grade_id", "this check")
         if self._stopped_at is not None:
             cell.outputs = [_error("KernelStopped", (
-                f"{grade_id}: the notebook's kernel stopped (at cell {self._stopped_at}) before this "
+                f"{grade_id}: the notebook's kernel stopped (at {self._stopped_at}) before this "
                 "check could run -- code that exits or kills the kernel. 0 points."))]
             return
         passed_in_kernel = not _failed_in_kernel(cell)

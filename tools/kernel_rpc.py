@@ -40,8 +40,12 @@ TORCH_DTYPES = {"float16", "bfloat16", "float32", "float64", "complex64", "compl
 MAX_ITEMS = 1_000_000  # a remote iterable longer than this is not an answer
 
 
-class GraderError(Exception):
-    """The kernel did not answer the grader as it should; the check cannot be verified."""
+class GraderError(BaseException):
+    """The kernel did not answer the grader as it should; the check cannot be verified.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: a checker's ``except Exception`` (which
+    turns the student's errors into hints) must not take it for the student's error.
+    """
 
 
 class RemoteError(Exception):
