@@ -78,10 +78,12 @@ def test_every_checker_test_passes_through_the_grader(module, function, kwargs, 
     """The checkers' own tests, with ``check`` replaced by the grader's: right answers still pass,
     wrong ones fail with the same hints -- so trusted grading changes no honest student's score."""
     assert hasattr(module, "check"), f"{module.__name__} does not call check()"
-    monkeypatch.setattr(module, "check", lambda exercise_id, answer: loopback_check(exercise_id, answer, tmp_path))
-    if "capsys" in inspect.signature(function).parameters:
-        kwargs = {**kwargs, "capsys": capsys}
-    function(**kwargs)
+    monkeypatch.setattr(module, "check", lambda exercise_id, answer: loopback_check(exercise_id, answer, tmp_path / "rpc"))
+    (tmp_path / "rpc").mkdir()
+    fixtures = {"capsys": capsys, "monkeypatch": monkeypatch, "tmp_path": tmp_path}
+    wanted = [p for p in inspect.signature(function).parameters if p not in kwargs]
+    assert set(wanted) <= set(fixtures), f"{function.__name__} needs fixtures this runner does not pass: {wanted}"
+    function(**kwargs, **{name: fixtures[name] for name in wanted})
 
 
 def test_the_checker_tests_were_found():
