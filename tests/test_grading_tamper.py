@@ -207,12 +207,13 @@ def test_trusted_grading_scores_only_right_answers(trusted, attempt):
 
 
 def test_tampering_is_what_stock_nbgrader_would_have_passed(course, trusted):
-    """The control: stock nbgrader gives the issue's attempt (check redefined) points for wrong
-    answers; "TamperingDetected" is reported exactly where the kernel's own run of the check passed."""
-    stock = _autograde(course, "nbgrader", [ATTEMPTS[3]])[_student(ATTEMPTS[3])]
+    """The control: stock nbgrader gives the issue's attempt (``check`` redefined) the point of
+    its wrong ex-ch00-mean; "TamperingDetected" is reported where the kernel's run of the check passed."""
+    issue = next(a for a in ATTEMPTS if a.name == "redefine check")
+    stock = _autograde(course, "nbgrader", [issue])[_student(issue)]
     assert _scores(stock) == {SQUARE: 0.0, MEAN: 1.0}, _scores(stock)  # the hidden test still catches square
-    assert "TamperingDetected" in _check_outputs(trusted[_student(ATTEMPTS[3])], MEAN)
-    assert "TamperingDetected" not in _check_outputs(trusted[_student(ATTEMPTS[3])], SQUARE)
+    assert "TamperingDetected" in _check_outputs(trusted[_student(issue)], MEAN)
+    assert "TamperingDetected" not in _check_outputs(trusted[_student(issue)], SQUARE)
 
 
 def test_nbgrader_validate_reports_edited_check_cells(course, tmp_path):
