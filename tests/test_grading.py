@@ -43,7 +43,8 @@ def notebook(tmp_path):
 def loopback_check(exercise_id: str, answer: object, tmp_path) -> None:
     """``check(exercise_id, answer)`` as the trusted grader runs it, with ``answer`` in the "kernel"."""
     kernel_side({"answer": answer})
-    error, out, err = run_check_cell(f"check({exercise_id!r}, answer)", KernelChannel(lambda code: exec(code, {}), tmp_path))
+    channel = KernelChannel(lambda code: exec(code, {}), tmp_path)
+    error, out, err = run_check_cell(f"check({exercise_id!r}, answer)", channel)
     sys.stdout.write(out)
     sys.stderr.write(err)
     if error is not None:
@@ -78,7 +79,8 @@ def test_every_checker_test_passes_through_the_grader(module, function, kwargs, 
     """The checkers' own tests, with ``check`` replaced by the grader's: right answers still pass,
     wrong ones fail with the same hints -- so trusted grading changes no honest student's score."""
     assert hasattr(module, "check"), f"{module.__name__} does not call check()"
-    monkeypatch.setattr(module, "check", lambda exercise_id, answer: loopback_check(exercise_id, answer, tmp_path / "rpc"))
+    monkeypatch.setattr(module, "check",
+                        lambda exercise_id, answer: loopback_check(exercise_id, answer, tmp_path / "rpc"))
     (tmp_path / "rpc").mkdir()
     fixtures = {"capsys": capsys, "monkeypatch": monkeypatch, "tmp_path": tmp_path}
     wanted = [p for p in inspect.signature(function).parameters if p not in kwargs]
@@ -100,7 +102,8 @@ def test_data_comes_back_as_fresh_objects_of_the_same_types(notebook):
         "none": None, "flag": True, "n": 3, "big": 2**80, "x": 1.5, "nan": float("nan"), "s": "a",
         "nested": [1, (2.0, "b"), {"k": [None]}], "size": torch.Size([2, 3]),
         "array": np.arange(6, dtype=np.int16).reshape(2, 3), "scalar": np.float32(2.5),
-        "tensor": torch.linspace(0, 1, 5, dtype=torch.float64, requires_grad=True), "half": torch.ones(2, dtype=torch.bfloat16),
+        "tensor": torch.linspace(0, 1, 5, dtype=torch.float64, requires_grad=True),
+        "half": torch.ones(2, dtype=torch.bfloat16),
     }
     namespace.update(values)
     for name, value in values.items():

@@ -83,9 +83,10 @@ ATTEMPTS = [
     # The reference a checker computes: torch.tensor now builds the wrong answer's values.
     Attempt("patch the reference computation", WRONG_SQUARE + (
         "\n_tensor = torch.tensor\n"
-        "torch.tensor = lambda data, *a, **k: square(torch.arange(3.0)) if data == [0.0, 1.0, 4.0] else _tensor(data, *a, **k)\n"
+        "torch.tensor = lambda data, *a, **k: (\n"
+        "    square(torch.arange(3.0)) if data == [0.0, 1.0, 4.0] else _tensor(data, *a, **k))\n"
         "import utils.check\n"
-        "utils.check._to_numpy = lambda x: __import__('numpy').asarray(1.5) if x == 2.5 else __import__('numpy').asarray(x)\n")),
+        "utils.check._to_numpy = lambda x: __import__('numpy').asarray(1.5 if x is mean_value else x)\n")),
     # IPython rewrites every later cell that calls check() into `pass`.
     Attempt("input transformer blanks the check cells", WRONG_SQUARE + (
         "\nget_ipython().input_transformers_cleanup.append(\n"

@@ -78,7 +78,8 @@ class CheckNamespace(dict):
             value = self.channel.lookup(name)
             if isinstance(value, RemoteModule):
                 if value.name.split(".")[0] not in IMPORTABLE:
-                    raise GraderError(f"{name!r} is the module {value.name!r} in the notebook; the grader does not import it")
+                    raise GraderError(f"{name!r} is the module {value.name!r} in the notebook; "
+                                      "the grader does not import it")
                 value = importlib.import_module(value.name)
         self[name] = value
         return value
