@@ -4,6 +4,8 @@
   metadata, the Colab bootstrap), shared by the tools and the tests
 - ``tools.plainmd``         -- MyST to plain Markdown
 - ``tools.assign``          -- chapters to nbgrader source and student notebooks (``make assign``)
+- ``tools.grading``         -- autograde that re-runs check cells in the grader (``tools.kernel_rpc``
+  and ``tools/kernel_side.py`` carry the students' answers out of their kernels as data)
 - ``tools.student_edition`` -- the book's sources without solutions (``make book-student``)
 - ``tools.pdf``             -- the PDF edition: checks the TeX toolchain, builds (``make pdf``)
 - ``tools.bench``           -- time every notebook and measure its peak memory (``make bench``)

@@ -20,6 +20,10 @@ the chapter's code, so every name an exercise uses is defined, and the prose aro
 Exercises are self-contained: ``tests/test_assign.py`` checks that no exercise uses a name
 that only another exercise's solution defines, so any subset runs.
 
+A new course directory also gets an ``nbgrader_config.py`` (:func:`write_config`): the
+per-cell timeout the chapters need, and ``tools.grading``, which re-runs every check cell in
+the grader at autograde; an existing file is left alone.
+
 ``--release`` also writes the *student* version to ``DIR/release/NAME/`` by running
 nbgrader's own preprocessors, in the order ``nbgrader generate_assignment`` runs them
 (solutions replaced, hidden tests removed, checksums set, outputs cleared), without its
@@ -44,7 +48,7 @@ from tools import ROOT, plainmd, require_checkout
 from tools.chapter_format import SOLUTION_END, SOLUTION_START, chapter_number, exercise_labels, nbgrader
 
 __all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "plain_context", "source_notebook",
-           "release_notebook", "drop_solutions", "main"]
+           "release_notebook", "drop_solutions", "write_config", "main"]
 
 HIDE_TAGS = {"hide-input", "hide-output", "hide-cell"}
 
@@ -264,10 +268,39 @@ def main(argv: list[str] | None = None) -> int:
                   f"{auto:g} auto-graded points, {manual:g} manually graded points")
             for target in written:
                 print(f"  wrote {target}")
+        if config := write_config(args.course):
+            print(f"  wrote {config} (nbgrader settings: timeout, check cells re-run by the grader)")
     except AssignError as error:
         print(f"tools.assign: error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+NBGRADER_CONFIG = """\
+# nbgrader's configuration for this course, written by `python -m tools.assign`
+# (book/instructors.md, "Grade with nbgrader"). Edit it freely: it is never overwritten.
+import sys
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+c.Execute.timeout = 600  # seconds per cell; some chapters train for up to a minute
+
+# Autograde re-runs every check cell in the grader, where the students' code cannot change
+# it (tools/grading.py; book/instructors.md, "What the auto-graded points guarantee").
+sys.path.insert(0, {root!r})  # the book's clone, where tools/ is
+from tools import grading  # noqa: E402
+
+grading.configure(c)
+"""
+
+
+def write_config(course: Path) -> Path | None:
+    """Write ``course/nbgrader_config.py`` unless one exists; return its path if written."""
+    path = Path(course) / "nbgrader_config.py"
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NBGRADER_CONFIG.format(root=str(ROOT)), encoding="utf-8")
+    return path
 
 
 def _write(nb: nbformat.NotebookNode, target: Path) -> Path:
