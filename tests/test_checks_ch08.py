@@ -40,6 +40,13 @@ def test_one_head_checker():
         check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q @ K.T / Q.shape[-1], dim=-1) @ V)
     with pytest.raises(AssertionError, match="over the queries"):
         check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q @ K.T / math.sqrt(Q.shape[-1]), dim=0) @ V)
+    check("ex-ch08-one-head", lambda Q, K, V: right(Q.float(), K.float(), V.float()))  # float32 is right too
+    with pytest.raises(AssertionError, match="number of keys"):
+        check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q @ K.T / math.sqrt(K.shape[0]), dim=-1) @ V)
+    with pytest.raises(AssertionError, match="size of a value"):
+        check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q @ K.T / math.sqrt(V.shape[-1]), dim=-1) @ V)
+    with pytest.raises(AssertionError, match="without the scaling"):  # the float32 tolerance stays tight
+        check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q.float() @ K.float().T, dim=-1) @ V.float())
     with pytest.raises(AssertionError, match="not the"):
         check("ex-ch08-one-head", lambda Q, K, V: torch.softmax(Q @ K.T / math.sqrt(Q.shape[-1]), dim=-1))
     with pytest.raises(AssertionError, match="differs"):
@@ -61,6 +68,12 @@ def test_block_params_checker():
         check("ex-ch08-block-params", lambda d, d_ff: right(d, d_ff) - d * d - d)
     with pytest.raises(AssertionError, match="two linear layers"):
         check("ex-ch08-block-params", lambda d, d_ff: right(d, d_ff) - d * d_ff - d_ff)
+    with pytest.raises(AssertionError, match="TWO layer norms"):  # one layer norm, or scales without shifts
+        check("ex-ch08-block-params", lambda d, d_ff: right(d, d_ff) - 2 * d)
+    with pytest.raises(AssertionError, match="biases .* and the layer-norm shifts"):
+        check("ex-ch08-block-params", lambda d, d_ff: right(d, d_ff) - 4 * d - d_ff - d - 2 * d)
+    with pytest.raises(AssertionError, match="use the d_ff argument"):  # d_ff = 4 d hard-coded
+        check("ex-ch08-block-params", lambda d, d_ff: right(d, 4 * d))
     with pytest.raises(AssertionError, match="int"):
         check("ex-ch08-block-params", lambda d, d_ff: float(right(d, d_ff)))
     with pytest.raises(AssertionError, match="should be"):

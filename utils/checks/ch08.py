@@ -54,7 +54,7 @@ def check_one_head(attend) -> None:
     if not callable(attend):
         raise Mismatch(f"attend should be a function attend(Q, K, V), got {type(attend).__name__}")
     gen = torch.Generator().manual_seed(0)
-    for T_q, T_k, d, d_v in ((3, 4, 2, 5), (5, 5, 8, 8), (1, 6, 16, 3)):
+    for T_q, T_k, d, d_v in ((3, 6, 2, 5), (5, 5, 8, 8), (1, 6, 16, 3)):  # sqrt(d), d, sqrt(T_k), sqrt(d_v) all differ
         Q = torch.randn(T_q, d, generator=gen, dtype=torch.float64) * 2
         K = torch.randn(T_k, d, generator=gen, dtype=torch.float64) * 2
         V = torch.randn(T_k, d_v, generator=gen, dtype=torch.float64)
@@ -67,17 +67,24 @@ def check_one_head(attend) -> None:
                                "not the (T_q, T_k) attention weights")
             raise Mismatch(f"with Q {tuple(Q.shape)}, K {tuple(K.shape)}, V {tuple(V.shape)} the output "
                            f"should have shape ({T_q}, {d_v}), got {tuple(got.shape)}")
+        # A correct answer computed in float32 (e.g. after .float()) is right to about 1e-7;
+        # every wrong variant below differs by far more than these tolerances.
+        rtol, atol = (1e-6, 1e-9) if got.dtype == torch.float64 else (1e-4, 1e-5)
         got = got.double()
-        if torch.allclose(got, expected, rtol=1e-6, atol=1e-9):
+        if torch.allclose(got, expected, rtol=rtol, atol=atol):
             continue
         wrong = {
             "without the scaling: divide the scores by sqrt(d), where d is the size of a query": torch.softmax(scores, -1) @ V,
             "dividing by d instead of sqrt(d)": torch.softmax(scores / d, -1) @ V,
+            "scaled by the number of keys T_k; d is the size of a query (Q.shape[-1])":
+                torch.softmax(scores / math.sqrt(T_k), -1) @ V,
+            "scaled by the size of a value d_v; d is the size of a query and a key (Q.shape[-1])":
+                torch.softmax(scores / math.sqrt(d_v), -1) @ V,
             "with the softmax over the queries (dim 0); each query's weights must sum to 1 over the keys":
                 torch.softmax(scores / math.sqrt(d), dim=0) @ V,
         }
         for reason, value in wrong.items():
-            if value.shape == got.shape and torch.allclose(got, value, rtol=1e-6, atol=1e-9):
+            if value.shape == got.shape and torch.allclose(got, value, rtol=rtol, atol=atol):
                 raise Mismatch(f"your output matches attention {reason}.")
         raise Mismatch(f"for Q {tuple(Q.shape)}, K {tuple(K.shape)}, V {tuple(V.shape)} the output differs "
                        "from softmax(Q K^T / sqrt(d)) V")
@@ -103,11 +110,16 @@ def check_block_params(block_params) -> None:
         hints = {
             expected - norms: "you left out the two layer norms: each has a scale and a shift of size d_model",
             expected - 4 * d - d_ff - d - 2 * d: "you left out the biases (4 in attention, 2 in the feed-forward network) "
-                                                "or the layer-norm shifts",
+                                                "and the layer-norm shifts",
+            expected - 2 * d: "you counted only half of the layer-norm parameters: each of the TWO layer norms "
+                              "has a scale and a shift of size d_model",
             expected - 4 * d - d_ff - d: "you left out the biases: 4 in attention (q, k, v, output), 2 in the FFN",
             expected - d * d - d: "attention has FOUR projections (queries, keys, values and the output), each d x d + d",
             expected - d * d_ff - d_ff: "the feed-forward network has two linear layers, d -> d_ff and d_ff -> d",
         }
+        if d_ff != 4 * d and got == attn + (8 * d * d + 4 * d + d) + norms:
+            raise Mismatch(f"block_params({d}, {d_ff}) should be {expected:,}, got {got!r}: that is the count for "
+                           f"d_ff = 4 d_model = {4 * d}; use the d_ff argument")
         raise Mismatch(f"block_params({d}, {d_ff}) should be {expected:,}, got {got!r}. "
                        + hints.get(got, "Count attention (4 projections with biases), the FFN (2 linear layers) "
                                          "and 2 layer norms."))
