@@ -23,6 +23,8 @@ def _gru_variant(variant):
             n = torch.tanh(gi[:, 2 * H :] + r * gh[:, 2 * H :])
         if variant == "swap":
             return z * n + (1 - z) * h
+        if variant == "bhn-outside":
+            n = torch.tanh(gi[:, 2 * H :] + r * (h @ W_hh[2 * H :].T) + b_hh[2 * H :])
         if variant == "no-reset":
             n = torch.tanh(gi[:, 2 * H :] + gh[:, 2 * H :])
         return (1 - z) * n + z * h
@@ -39,6 +41,8 @@ def test_gru_step_checker(capsys):
         check("ex-ch07-gru-step", _gru_variant("cho"))
     with pytest.raises(AssertionError, match="r, z, n"):
         check("ex-ch07-gru-step", _gru_variant("order"))
+    with pytest.raises(AssertionError, match="b_hn belongs inside"):
+        check("ex-ch07-gru-step", _gru_variant("bhn-outside"))
     with pytest.raises(AssertionError, match="differs from nn.GRUCell"):
         check("ex-ch07-gru-step", _gru_variant("no-reset"))
     with pytest.raises(AssertionError, match=r"shape \(B, H\)"):
@@ -65,6 +69,22 @@ def _off_by_one(w, u, xs, h0):
     return grad
 
 
+def _without_w(w, u, xs, h0):
+    h, grad = h0, 1.0
+    for x in xs:
+        h = math.tanh(w * h + u * x)
+        grad *= 1 - h**2
+    return grad
+
+
+def _tanh_twice(w, u, xs, h0):
+    h, grad = h0, 1.0
+    for x in xs:
+        h = math.tanh(w * h + u * x)
+        grad *= w * (1 - math.tanh(h) ** 2)
+    return grad
+
+
 def test_scalar_gradient_checker():
     check("ex-ch07-scalar-gradient", _dhT_dh0)
     check("ex-ch07-scalar-gradient", lambda *a: torch.tensor(_dhT_dh0(*a)))  # a 0-d tensor is fine
@@ -72,6 +92,10 @@ def test_scalar_gradient_checker():
         check("ex-ch07-scalar-gradient", lambda w, u, xs, h0: w ** len(xs))
     with pytest.raises(AssertionError, match="Off by one"):
         check("ex-ch07-scalar-gradient", _off_by_one)
+    with pytest.raises(AssertionError, match="brings a factor w"):
+        check("ex-ch07-scalar-gradient", _without_w)
+    with pytest.raises(AssertionError, match="a second time"):
+        check("ex-ch07-scalar-gradient", _tanh_twice)
     with pytest.raises(AssertionError, match="should be"):
         check("ex-ch07-scalar-gradient", lambda w, u, xs, h0: 0.0)
     with pytest.raises(AssertionError, match="a number"):
@@ -93,6 +117,10 @@ def test_param_count_checker():
         check("ex-ch07-param-count", lambda k, C, H, L: L * gates[k] * H * (C + H + 2))
     with pytest.raises(AssertionError, match="blocks of weights"):
         check("ex-ch07-param-count", lambda k, C, H, L: H * (C + H + 2) + (L - 1) * H * (2 * H + 2))
+    with pytest.raises(AssertionError, match="biases too"):
+        check("ex-ch07-param-count", lambda k, C, H, L: gates[k] * H * (C + H) + (L - 1) * gates[k] * H * 2 * H)
+    with pytest.raises(AssertionError, match="unidirectional"):
+        check("ex-ch07-param-count", lambda *a: 2 * right(*a))
     with pytest.raises(AssertionError, match="float"):
         check("ex-ch07-param-count", lambda *a: float(right(*a)))
     with pytest.raises(AssertionError, match="function"):

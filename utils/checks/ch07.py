@@ -20,6 +20,8 @@ def _gru_reference(x, h, W_ih, W_hh, b_ih, b_hh, *, variant: str = "torch") -> t
         r, z = torch.sigmoid(gi[:, :H] + gh[:, :H]), torch.sigmoid(gi[:, H : 2 * H] + gh[:, H : 2 * H])
     if variant == "cho":  # reset applied to h before the multiplication
         n = torch.tanh(gi[:, 2 * H :] + (r * h) @ W_hh[2 * H :].T + b_hh[2 * H :])
+    elif variant == "bhn-outside":  # b_hn added outside the reset gate's product
+        n = torch.tanh(gi[:, 2 * H :] + r * (h @ W_hh[2 * H :].T) + b_hh[2 * H :])
     else:
         n = torch.tanh(gi[:, 2 * H :] + r * gh[:, 2 * H :])
     if variant == "swapped-z":
@@ -58,6 +60,8 @@ def check_gru_step(gru_step) -> None:
             ("cho", "you applied the reset gate to h before multiplying by W_hn (Cho et al.'s version); PyTorch "
                     "computes n = tanh(W_in x + b_in + r * (W_hn h + b_hn))."),
             ("zr-order", "the gate blocks are in the wrong order: PyTorch stacks the rows as r, z, n."),
+            ("bhn-outside", "the bias b_hn belongs inside the reset gate's product: PyTorch computes "
+                            "n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), not ... + r * (W_hn h) + b_hn."),
         ):
             if torch.allclose(got, _gru_reference(*args, variant=variant), atol=1e-10):
                 raise Mismatch(hint)
@@ -109,6 +113,11 @@ def check_scalar_gradient(dhT_dh0) -> None:
             if math.isclose(got, shifted, rel_tol=1e-8):
                 hint = (" Off by one step: dh_t/dh_{t-1} = w (1 - h_t^2) uses the NEW state h_t = tanh(...), "
                         "not h_{t-1}.")
+            elif math.isclose(got, math.prod(1 - hp**2 for hp in hs[1:]), rel_tol=1e-8):
+                hint = " Each factor is w (1 - h_t^2): the chain rule through w h_{t-1} brings a factor w too."
+            elif math.isclose(got, math.prod(w * (1 - math.tanh(hp) ** 2) for hp in hs[1:]), rel_tol=1e-8):
+                hint = (" h_t is already tanh(a_t), so tanh's derivative is 1 - h_t^2; you applied tanh to h_t "
+                        "a second time.")
         raise Mismatch(f"dhT_dh0(w={w:.3g}, u={u:.3g}, {len(xs)} inputs, h0={h0:.3g}) should be {expected:.6g}, "
                        f"got {got:.6g}.{hint}")
 
@@ -134,6 +143,10 @@ def check_param_count(rnn_params) -> None:
             hint = " PyTorch keeps two bias vectors per layer, b_ih and b_hh."
         elif got == L * G * H * (C + H + 2):
             hint = " Layers above the first read the H hidden values of the layer below, not the C inputs."
+        elif got == G * H * (C + H) + (L - 1) * G * H * 2 * H:
+            hint = " Count the biases too: every layer has b_ih and b_hh, G H values each."
+        elif got == 2 * expected:
+            hint = " The module is unidirectional: one set of weights per layer, not two."
         elif got == H * (C + H + 2) * L or got == H * (C + H + 2) + (L - 1) * H * (2 * H + 2):
             hint = f" A {kind.upper()} layer has {G} blocks of weights (its gates), each the size of an RNN's."
         raise Mismatch(f"rnn_params({kind!r}, {C}, {H}, {L}) should be {expected}, got {got!r}.{hint}")
