@@ -1,6 +1,6 @@
 """The nbgrader round trip of a chapter, shared by the assignment tests.
 
-:func:`round_trip` makes the source and release notebooks with ``utils.assign``, then
+:func:`round_trip` makes the source and release notebooks with ``tools.assign``, then
 runs nbgrader itself, in-process (no CLI start-up, no server):
 
 1. ``nbgrader validate`` on the source: the worked solutions pass every check;
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils import assign
+from tools import assign
 
 STUDENT = "student1"
 TIMEOUT_S = 600  # per cell, as in _config.yml: training cells take up to about a minute
@@ -83,9 +83,31 @@ def validate(path: Path, *, invert: bool = False) -> tuple[dict, nbformat.Notebo
     return results, validator.executed
 
 
+@dataclass
+class Graded:
+    """What autograde gave one student's submission."""
+
+    grades: dict              # grade_id -> (auto_score, max_score, cell_type)
+    score: float
+    max_score: float
+    notebook: nbformat.NotebookNode   # the autograded notebook, with the outputs it was scored on
+
+
 def autograde(course: Path, name: str, notebook: str, submission: nbformat.NotebookNode,
               *, executes: bool) -> tuple[nbformat.NotebookNode, dict, float, float]:
     """Generate the assignment in ``course`` (with its gradebook), submit, autograde, read the grades."""
+    generated, graded = autograde_all(course, name, notebook, {STUDENT: submission}, executes=executes)
+    return generated, graded[STUDENT].grades, graded[STUDENT].score, graded[STUDENT].max_score
+
+
+def autograde_all(course: Path, name: str, notebook: str, submissions: dict[str, nbformat.NotebookNode],
+                  *, executes: bool = True, trusted: bool = False,
+                  checker_files: tuple[str, ...] = ()) -> tuple[nbformat.NotebookNode, dict[str, Graded]]:
+    """Generate the assignment in ``course``, submit one notebook per student, autograde each.
+
+    ``trusted`` grades with ``tools.grading`` (check cells re-run in the grader), as
+    book/instructors.md configures it; ``checker_files`` are its extra checker files.
+    """
     from nbgrader import preprocessors as pp
     from nbgrader.apps import NbGraderAPI
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -97,22 +119,30 @@ def autograde(course: Path, name: str, notebook: str, submission: nbformat.Noteb
         settings["Autograde__autograde_preprocessors"] = [
             pp.IgnorePattern, ClearMetadataPreprocessor, pp.LimitOutput, pp.SaveAutoGrades,
             pp.AssignLatePenalties, pp.CheckCellMetadata]
+    config = _config(**settings)
+    if trusted:
+        from tools import grading
+
+        grading.configure(config, checker_files=checker_files)
     with contextlib.redirect_stdout(io.StringIO()):
-        api = NbGraderAPI(config=_config(**settings))
+        api = NbGraderAPI(config=config)
     # nbgrader's gradebook runs the `alembic` command: find it next to this interpreter.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     result = api.generate_assignment(name)
     assert result["success"], result.get("error", "") + result.get("log", "")
-    submitted = course / "submitted" / STUDENT / name / notebook
-    submitted.parent.mkdir(parents=True)
-    nbformat.write(submission, submitted)
-    result = api.autograde(name, STUDENT)
-    assert result["success"], result.get("error", "") + result.get("log", "")
-    generated = nbformat.read(course / "release" / name / notebook, as_version=4)
-    with api.gradebook as gradebook:
-        graded = gradebook.find_submission_notebook(Path(notebook).stem, name, STUDENT)
-        grades = {g.name: (g.auto_score, g.max_score, g.cell.cell_type) for g in graded.grades}
-        return generated, grades, graded.score, graded.max_score
+    graded = {}
+    for student, submission in submissions.items():
+        submitted = course / "submitted" / student / name / notebook
+        submitted.parent.mkdir(parents=True)
+        nbformat.write(submission, submitted)
+        result = api.autograde(name, student)
+        assert result["success"], result.get("error", "") + result.get("log", "")
+        with api.gradebook as gradebook:
+            nb = gradebook.find_submission_notebook(Path(notebook).stem, name, student)
+            grades = {g.name: (g.auto_score, g.max_score, g.cell.cell_type) for g in nb.grades}
+            graded[student] = Graded(grades, nb.score, nb.max_score,
+                                     nbformat.read(course / "autograded" / student / name / notebook, as_version=4))
+    return nbformat.read(course / "release" / name / notebook, as_version=4), graded
 
 
 def round_trip(chapter: Path, workdir: Path, *, autograde_executes: bool = False) -> Trip:
@@ -120,7 +150,7 @@ def round_trip(chapter: Path, workdir: Path, *, autograde_executes: bool = False
     seconds, tick = {}, time.perf_counter()
     name = "roundtrip"
     status = assign.main([str(chapter), "--course", str(workdir / "course"), "--assignment", name, "--release"])
-    assert status == 0, "python -m utils.assign failed"
+    assert status == 0, "python -m tools.assign failed"
     source = workdir / "course" / "source" / name / chapter.name
     release = workdir / "course" / "release" / name / chapter.name
     seconds["assign"] = time.perf_counter() - tick

@@ -1,7 +1,7 @@
 """The nbgrader round trip of every chapter (and of the fixture chapter): `make test-assign`.
 
 For each notebook, ``tests/roundtrip.py`` makes the source and the release with
-``python -m utils.assign --release`` and runs nbgrader on them in-process. The tests then
+``python -m tools.assign --release`` and runs nbgrader on them in-process. The tests then
 assert what an instructor relies on: the worked solutions pass every check, the student
 version passes none and leaks no solution, it runs top to bottom with only the unanswered
 exercises failing (each saying "not attempted yet", nothing on stderr), and nbgrader's
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.notebook_rules import CHAPTERS, ROOT, read
+from tools.chapter_format import CHAPTERS, ROOT, read
 from tests.roundtrip import errored, round_trip, secret_lines, stderr_of, stdout_of, text_of, validate
 
 pytestmark = pytest.mark.roundtrip
@@ -165,7 +165,7 @@ for _path in NOTEBOOKS:  # TestRoundTrip_01_introduction, ...
 def test_wrong_answers_get_hints_not_tracebacks(tmp_path):
     """In a kernel: a wrong answer prints what was expected, a crashing one names the error;
     both raise AssertionError, show no frame of utils and write nothing to stderr."""
-    from utils import assign
+    from tools import assign
 
     assert assign.main([str(FIXTURE), "--course", str(tmp_path), "--assignment", "a"]) == 0
     path = tmp_path / "source" / "a" / FIXTURE.name

@@ -1,4 +1,4 @@
-"""utils.bench: measuring notebooks, saving and reusing measurements, the table and its budgets."""
+"""tools.bench: measuring notebooks, saving and reusing measurements, the table and its budgets."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from utils import bench
-from utils.bench import MEMORY_BUDGET_BYTES, MiB, BenchError, Measurement, NotebookFailed
+from tools import bench
+from tools.bench import MEMORY_BUDGET_BYTES, MiB, BenchError, Measurement, NotebookFailed
 
 
 def write_notebook(path, *sources, budget=None):
@@ -153,3 +153,26 @@ def test_saved_file_is_plain_json(tmp_path):
     path = tmp_path / "bench.json"
     bench.save_measurements(path, [measurement()])
     assert json.loads(path.read_text())["01_a.ipynb"]["wall_s"] == 10.0
+
+
+def test_a_stalled_run_is_tried_again_and_counted(tmp_path, monkeypatch):
+    from tools import bench
+
+    notebook = tmp_path / "01_x.ipynb"
+    notebook.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    outcomes = [NotebookFailed("01_x.ipynb failed:\nTimeout of 300 seconds exceeded while executing cell."),
+                {"wall_s": 1.0, "cpu_s": 0.5, "peak_rss_bytes": 1}]
+
+    def fake_run(*args):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(bench, "_run_alone", fake_run)
+    measurement = bench.measure(notebook, attempts=2)
+    assert measurement.stalled_runs == 1 and measurement.wall_s == 1.0
+    assert "run again: 01_x.ipynb (1)" in bench.format_table([measurement], {})
+    monkeypatch.setattr(bench, "_run_alone", lambda *a: (_ for _ in ()).throw(NotebookFailed("AssertionError")))
+    with pytest.raises(NotebookFailed, match="AssertionError"):  # a real failure is not retried
+        bench.measure(notebook, attempts=2)

@@ -13,7 +13,6 @@ Without Chromium the tests skip and say how to install it; with ``BOOK_REQUIRE_B
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import urljoin
 
@@ -21,8 +20,8 @@ import nbformat
 import pytest
 import yaml
 
-from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_executable, serve, visit
-from tests.notebook_rules import CHAPTERS, ROOT, read
+from tests.browser import serve, visit
+from tools.chapter_format import CHAPTERS, ROOT, colab_branch, read
 
 pytestmark = pytest.mark.html
 
@@ -46,21 +45,6 @@ def test_book_is_built():
 def base_url():
     with serve(HTML) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        except Error as error:
-            if os.environ.get("BOOK_REQUIRE_BROWSER") == "1":
-                pytest.fail(f"cannot start Chromium ({error}); {INSTALL_HINT}")
-            pytest.skip(INSTALL_HINT)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +111,7 @@ def test_solutions_open_only_on_a_click(reports, path):
 def test_chapter_links_to_its_notebook_on_colab_and_as_download(browser, base_url, notebook):
     config = book_config()
     owner_repo = config["repository"]["url"].removeprefix("https://github.com/").strip("/")
-    branch = config["repository"].get("branch", "main")
+    branch = colab_branch()  # the plain notebooks' branch (tools/plain_notebooks.py)
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
     expected_colab = f"{colab}/github/{owner_repo}/blob/{branch}/chapters/{notebook.name}"
 
@@ -135,7 +119,7 @@ def test_chapter_links_to_its_notebook_on_colab_and_as_download(browser, base_ur
     try:
         page.goto(f"{base_url}chapters/{notebook.stem}.html")
         launch = page.eval_on_selector_all("a[href*='colab']", "links => links.map(a => a.href)")
-        assert launch == [expected_colab], "the Colab launch button must open this chapter's notebook"
+        assert launch == [expected_colab], "the Colab launch button must open this chapter's plain notebook"
         downloads = page.eval_on_selector_all(
             "a.btn-download-source-button", "links => links.map(a => a.getAttribute('href'))"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.notebook_rules import CHAPTERS, ROOT
+from tools.chapter_format import CHAPTERS, ROOT
 
 pytestmark = pytest.mark.html
 HTML = ROOT / "_build" / "html"

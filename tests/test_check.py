@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -68,9 +70,36 @@ def test_expect_helpers():
         expect_equal(2, 3, "n")
 
 
-def test_every_chapter_checker_is_registered():
-    ids = registered_ids()
-    assert {"ex-ch01-paradigms", "ex-ch01-count-params", "ex-ch01-timeline"} <= set(ids)
+def test_every_chapter_has_its_checkers_registered_under_its_own_prefix():
+    """Each chapter with check cells has a checks module, which registers exactly the ids that
+    the chapter's check cells call (the lint checks the converse for every notebook)."""
+    from tools.chapter_format import CHAPTERS, CHECK_CALL, chapter_number, read
+
+    ids = set(registered_ids())
+    assert CHAPTERS
+    for chapter in CHAPTERS:
+        prefix = f"ex-ch{chapter_number(chapter):02d}-"
+        called = {label for c in read(chapter).cells if c.cell_type == "code" for label in CHECK_CALL.findall(c.source)}
+        assert len(called) >= 2, f"{chapter.name} has fewer than two auto-checked exercises"
+        assert called == {i for i in ids if i.startswith(prefix)}, (
+            f"{chapter.name}: check cells call {sorted(called)}, registered are "
+            f"{sorted(i for i in ids if i.startswith(prefix))}"
+        )
+
+
+def test_check_imports_only_the_exercises_chapter():
+    code = ("import sys; from utils.check import check\n"
+            "try: check('ex-ch06-output-size', None)\nexcept AssertionError: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('utils.checks.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['utils.checks.ch06']"
+
+
+def test_unknown_id_suggests_the_nearest(capsys):
+    with pytest.raises(AssertionError, match="Did you mean 'ex-ch06-output-size'"):
+        check("ex-ch06-output-sise", 1)
+    with pytest.raises(AssertionError, match="must be a string"):
+        check(6, 1)
 
 
 # Chapter 1's checkers: the right answer passes, typical wrong answers get a hint.

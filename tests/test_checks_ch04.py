@@ -40,7 +40,7 @@ def test_right_answers_pass(capsys):
     ("ex-ch04-linear-backward", lambda X, W, dZ: dZ, "tuple"),
     ("ex-ch04-mse-grad", lambda y_hat, y: 2 * (y_hat - y), "forgot the mean"),
     ("ex-ch04-mse-grad", lambda y_hat, y: 2 * (y - y_hat) / y.size, "sign"),
-    ("ex-ch04-mse-grad", lambda y_hat, y: (y_hat - y) / y.size, "mse_grad"),
+    ("ex-ch04-mse-grad", lambda y_hat, y: (y_hat - y) / y.size, "expected -1.62016, got -0.810082"),
 ])
 def test_wrong_answers_fail_with_a_hint(exercise, answer, hint, capsys):
     with pytest.raises(AssertionError, match=exercise):
@@ -51,3 +51,22 @@ def test_wrong_answers_fail_with_a_hint(exercise, answer, hint, capsys):
 def test_not_attempted():
     with pytest.raises(AssertionError, match="not attempted"):
         check("ex-ch04-mse-grad", None)
+
+
+def test_finite_differences_are_not_accepted_as_exact_derivatives(capsys):
+    def fd_grad_f(x, y, h=1e-6):
+        f = lambda a, b: (a * b + 1) ** 2 + math.exp(a) * math.tanh(b)  # noqa: E731
+        return (f(x + h, y) - f(x - h, y)) / (2 * h), (f(x, y + h) - f(x, y - h)) / (2 * h)
+
+    def fd_mse_grad(y_hat, y, h=1e-6):
+        grad = np.zeros_like(y_hat)
+        for i in np.ndindex(y_hat.shape):
+            up, down = y_hat.copy(), y_hat.copy()
+            up[i] += h
+            down[i] -= h
+            grad[i] = (np.mean((up - y) ** 2) - np.mean((down - y) ** 2)) / (2 * h)
+        return grad
+
+    for exercise, answer in [("ex-ch04-hand-grad", fd_grad_f), ("ex-ch04-mse-grad", fd_mse_grad)]:
+        with pytest.raises(AssertionError, match="finite differences"):
+            check(exercise, answer)

@@ -44,12 +44,12 @@ def heavy_ball(p, g, v, lr, momentum):
 @pytest.mark.parametrize("exercise, answer, hint", [
     ("ex-ch05-max-lr", lambda H: 1 / np.linalg.eigvalsh(H).max(), "twice"),
     ("ex-ch05-max-lr", lambda H: 2 / np.linalg.eigvalsh(H).min(), "largest eigenvalue"),
-    ("ex-ch05-max-lr", lambda H: 2 / np.trace(H), "max_stable_lr"),
+    ("ex-ch05-max-lr", lambda H: 2 / np.trace(H), "should be about 0.243009, got 0.238598"),
     ("ex-ch05-max-lr", lambda H: "x", "number"),
     ("ex-ch05-nesterov", heavy_ball, "p after step"),
     ("ex-ch05-nesterov", lambda p, g, v, lr, m: p, "pair"),
     ("ex-ch05-early-stopping", lambda losses, patience: early_stopping(losses, patience)[::-1], "(best_epoch, stop_epoch)"),
-    ("ex-ch05-early-stopping", lambda losses, patience: (len(losses) - 1, int(np.argmin(losses))), "early_stopping("),
+    ("ex-ch05-early-stopping", lambda losses, patience: (len(losses) - 1, int(np.argmin(losses))), "should be (5, 2), got (7, 7)"),
     ("ex-ch05-early-stopping", lambda losses, patience: 3, "pair"),
 ])
 def test_wrong_answers_fail_with_a_hint(exercise, answer, hint, capsys):

@@ -36,6 +36,8 @@ def test_reparameterize_checker(capsys):
         "log-variance": lambda mu, lv, eps: mu + lv * eps,
         "centred on mu": lambda mu, lv, eps: (lv / 2).exp() * eps,
         "autograd graph": lambda mu, lv, eps: (mu + (lv / 2).exp() * eps).detach(),
+        "depend on logvar": lambda mu, lv, eps: mu + (lv.detach() / 2).exp() * eps,
+        "depend on mu": lambda mu, lv, eps: mu.detach() + (lv / 2).exp() * eps,
         "the eps you are given": lambda mu, lv, eps: mu + (lv / 2).exp() * torch.randn_like(mu),
         "shape of mu": lambda mu, lv, eps: (mu + (lv / 2).exp() * eps).flatten(),
         "function": "z",

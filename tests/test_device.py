@@ -37,3 +37,17 @@ def test_get_device_returns_a_usable_device_and_says_which(capsys):
 def test_get_device_can_be_quiet(capsys):
     get_device(verbose=False)
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("cuda, mps, expected", [
+    (True, True, "cuda"),    # CUDA first, even where MPS exists too
+    (False, True, "mps"),
+    (False, False, "cpu"),
+])
+def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, capsys, cuda, mps, expected):
+    # Whatever this machine has: the order of preference is what is tested.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Fake GPU")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert get_device().type == expected
+    assert f"Using device: {expected}" in capsys.readouterr().out

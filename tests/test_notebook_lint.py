@@ -7,14 +7,19 @@ from collections import Counter
 
 import pytest
 
-from tests.notebook_rules import (
-    CHAPTERS, CHECK_CALL, DOWNLOAD_PATTERNS, EXERCISE_DIRECTIVE, EXERCISE_ID, NBGRADER_FIELDS,
-    SOLUTION_END, SOLUTION_START, bootstrap_source, chapter_number, nbgrader, read, tags,
+from tools.chapter_format import (
+    CHAPTERS, CHECK_CALL, DOWNLOAD_PATTERNS, EXERCISE, EXERCISE_ID, NBGRADER_FIELDS,
+    SOLUTION_END, SOLUTION_START, bootstrap_source, chapter_number, folded, nbgrader, read, solution_cells, tags,
 )
 from utils.check import registered_ids
 
-pytestmark = pytest.mark.skipif(not CHAPTERS, reason="no chapters yet")
+
 ids = [p.name for p in CHAPTERS]
+
+
+def test_chapters_are_found():
+    # Without this, every parametrised test below would pass vacuously on an empty list.
+    assert len(CHAPTERS) >= 6, f"expected the chapter notebooks in chapters/, found {len(CHAPTERS)}"
 
 
 @pytest.fixture(params=CHAPTERS, ids=ids)
@@ -53,7 +58,7 @@ def test_skeleton_sections_in_order(notebook):
 def test_first_code_cell_is_the_colab_bootstrap(notebook):
     _, nb = notebook
     assert code_cells(nb)[0].source.strip() == bootstrap_source(), (
-        "the first code cell must be exactly the Colab bootstrap from tests/notebook_rules.py"
+        "the first code cell must be exactly the Colab bootstrap from tools/chapter_format.py"
     )
 
 
@@ -117,7 +122,7 @@ def test_exercises_follow_the_format(notebook):
     for cell in nb.cells:
         src, meta = cell.source, nbgrader(cell)
         if cell.cell_type == "markdown":
-            for label in EXERCISE_DIRECTIVE.findall(src):
+            for label in EXERCISE.findall(src):
                 match = EXERCISE_ID.match(label)
                 assert match and int(match.group(1)) == n, f"bad exercise id {label!r} for chapter {n}"
                 assert meta.get("locked") and meta.get("grade_id") == f"{label}-prompt", (
@@ -155,7 +160,7 @@ def test_exercises_follow_the_format(notebook):
 
 
 def test_exercise_ids_unique_across_the_book():
-    labels = Counter(l for p in CHAPTERS for src in markdown(read(p)) for l in EXERCISE_DIRECTIVE.findall(src))
+    labels = Counter(l for p in CHAPTERS for src in markdown(read(p)) for l in EXERCISE.findall(src))
     assert not [l for l, k in labels.items() if k > 1]
 
 
@@ -164,3 +169,13 @@ def test_references_cite_the_bibliography(notebook):
     sources = markdown(nb)
     refs = next(i for i, s in enumerate(sources) if s.startswith("## References"))
     assert "{cite" in "".join(sources[refs:]) or "{bibliography" in "".join(sources[refs:])
+
+
+def test_solutions_are_folded_in_jupyter(notebook):
+    """JupyterLab (with MyST) leaves the cells of a gated solution open: they carry the fold."""
+    path, nb = notebook
+    cells = solution_cells(nb)
+    assert cells, "a chapter without solution cells"
+    open_cells = [i for i in cells if nb.cells[i].metadata.get("jupyter") != folded(nb.cells[i])]
+    assert not open_cells, (
+        f"solution cells {open_cells} open in Jupyter: run `python -m tools.chapter_format --fold {path.relative_to(path.parents[1])}`")

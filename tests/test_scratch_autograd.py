@@ -10,7 +10,8 @@ import torch
 
 matplotlib.use("Agg")
 
-from utils.scratch.autograd import Value, draw_graph, topological_order  # noqa: E402
+from utils.scratch.autograd import Value, topological_order, zero_grad  # noqa: E402
+from utils.scratch.autograd_plot import draw_graph  # noqa: E402
 
 
 def _both(fn_value, fn_torch, xs):
@@ -52,11 +53,18 @@ def test_negation_and_subtraction():
     _both(lambda a, b: -(a - b) * (b - 1.0), lambda a, b: -(a - b) * (b - 1.0), [0.3, -2.0])
 
 
-def test_backward_twice_gives_same_grads():
+def test_leaf_gradients_accumulate_until_zeroed_like_pytorch():
     a = Value(2.0)
     out = a * a
     out.backward()
     out.backward()
+    t = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    t_out = t * t
+    t_out.backward(retain_graph=True)
+    t_out.backward()
+    assert a.grad == t.grad.item() == 8.0  # 4 + 4
+    zero_grad([a])
+    (a * a).backward()
     assert a.grad == 4.0
 
 
@@ -108,3 +116,11 @@ def test_sigmoid_is_stable_for_large_inputs():
     assert Value(1000.0).sigmoid().data == 1.0
     assert Value(-1000.0).sigmoid().data == pytest.approx(0.0, abs=1e-300)
     assert math.isfinite(Value(-1000.0).sigmoid().data)
+
+
+def test_the_engine_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, utils.scratch.autograd; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

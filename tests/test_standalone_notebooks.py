@@ -1,34 +1,40 @@
-"""Every chapter notebook runs on its own, as in Colab: alone in an empty folder, with the
-book's package installed from a wheel into a fresh virtual environment.
+"""nbval executes every chapter notebook on its own, as in Colab: alone in an empty folder,
+with the book's package installed from a wheel into a fresh virtual environment.
+
+This is the book's one nbval run (``make test-notebooks``): each notebook is executed once
+here, two at a time, and that same run is measured for the bench table.
 
 That proves no notebook reads a file through a repository-relative path or imports
 ``utils`` from the repository (it is not on ``sys.path`` there), and that the package
 declares every dependency the notebooks need: the environment gets the wheel and its
-declared dependencies (versions from ``constraints.txt``) plus ``ipykernel`` and
-``nbclient`` to run it, nothing else. One environment serves every notebook.
+declared dependencies (versions from ``constraints.txt``) plus ``pytest``, ``nbval`` and
+``ipykernel`` to run it, nothing else. One environment serves every notebook.
 
 Slow (it executes the whole book), so it runs only when asked for with ``-m notebooks``,
 as ``make test-notebooks`` does. Each run is timed and its kernel's peak memory measured
-by ``utils.bench``; the measurements go to ``_build/bench.json``, from which ``make
+by ``tools.bench`` (``tools/run_notebook.py``); the measurements go to ``_build/bench.json``, from which ``make
 test`` prints the benchmark table at the end without executing anything again.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.notebook_rules import CHAPTERS, ROOT
-from utils import bench
+from tools.chapter_format import CHAPTERS, ROOT
+from tools import bench
 
 pytestmark = pytest.mark.notebooks
 
 MEASUREMENTS = ROOT / "_build" / "bench.json"
+PARALLEL = int(os.environ.get("NOTEBOOK_WORKERS", "2"))
 
 
 def _run(command: list, **kwargs) -> str:
@@ -61,17 +67,40 @@ def _make_standalone_env(root: Path) -> str:
     venv = root / "venv"
     _run([sys.executable, "-m", "venv", venv])
     python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    _run([python, "-m", "pip", "install", "--quiet", wheel, "ipykernel", "nbclient",
+    _run([python, "-m", "pip", "install", "--quiet", wheel, "ipykernel", "pytest", "nbval",
           "-c", ROOT / "constraints.txt"])
     where = _run([python, "-c", "import utils, sys; print(utils.__file__)"], cwd=root).strip()
     assert Path(where).is_relative_to(venv), f"utils was imported from {where}, not from the wheel"
     return str(python)
 
 
+@pytest.fixture(scope="session")
+def runs(standalone_python) -> dict[str, bench.Measurement | str]:
+    """Every notebook's measurement (or the error it failed with), two notebooks at a time.
+
+    Two at a time because the machines this runs on have two cores and the kernels run one
+    thread each (OMP_NUM_THREADS=1 in the Makefile).
+    """
+
+    def run_one(notebook: Path) -> bench.Measurement | str:
+        try:
+            # 300 s per cell is five times the slowest cell; a stalled kernel gets one more run.
+            return bench.measure(notebook, python=standalone_python, timeout=300, attempts=2)
+        except bench.NotebookFailed as error:
+            return f"{error}\n(it ran alone in an empty folder, with `utils` installed from a wheel)"
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        results = dict(zip((nb.name for nb in CHAPTERS), pool.map(run_one, CHAPTERS)))
+    bench.save_measurements(MEASUREMENTS, [r for r in results.values() if isinstance(r, bench.Measurement)])
+    return results
+
+
+def test_chapters_exist():
+    assert CHAPTERS, "no chapter notebooks found in chapters/"
+
+
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.name for nb in CHAPTERS])
-def test_notebook_runs_alone_from_the_installed_package(standalone_python, notebook):
-    try:
-        measurement = bench.measure(notebook, python=standalone_python)
-    except bench.NotebookFailed as error:
-        pytest.fail(f"{error}\n(it ran alone in an empty folder, with `utils` installed from a wheel)")
-    bench.save_measurements(MEASUREMENTS, [measurement])
+def test_notebook_runs_alone_from_the_installed_package(runs, notebook):
+    result = runs[notebook.name]
+    if isinstance(result, str):
+        pytest.fail(result)

@@ -4,7 +4,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from utils.device import set_seed
-from utils.train import accuracy, evaluate, train
+from utils.train import accuracy, count_parameters, evaluate, train
 
 
 def toy_loaders():
@@ -104,3 +104,18 @@ def test_train_rejects_a_bad_scheduler_setting():
               scheduler=torch.optim.lr_scheduler.StepLR(optimizer, 1), scheduler_step="step")
     with pytest.raises(ValueError, match="loss_fn, a metric, or both"):
         evaluate(model, train_loader, metric=None)
+
+
+def test_count_parameters_counts_every_scalar_or_only_trainable_ones():
+    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    assert count_parameters(model) == 64 * 128 + 128 + 128 * 10 + 10 == 9610
+    assert count_parameters(nn.Conv2d(1, 4, kernel_size=3)) == 40
+    assert count_parameters(nn.ReLU()) == 0
+    for p in model[0].parameters():
+        p.requires_grad_(False)
+    assert count_parameters(model) == 9610
+    assert count_parameters(model, trainable_only=True) == 1290
+    shared = nn.Linear(3, 3)
+    assert count_parameters(nn.Sequential(shared, shared)) == 12  # a shared layer counts once
+    with pytest.raises(TypeError, match="nn.Module"):
+        count_parameters([torch.zeros(3)])

@@ -6,7 +6,7 @@ import importlib.util
 
 from sphinx.builders.html._assets import _JavaScript
 
-from tests.notebook_rules import ROOT
+from tools.chapter_format import ROOT
 
 # Loaded from its file: book/_ext is put on sys.path only by Jupyter Book, during a build.
 _spec = importlib.util.spec_from_file_location("unique_scripts", ROOT / "book" / "_ext" / "unique_scripts.py")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.notebook_rules import ROOT
+from tools.chapter_format import ROOT
 
 VENDOR = ROOT / "book" / "_vendor"
 

@@ -33,3 +33,19 @@ def test_widget_with_fallback_builds_live_controls():
 def test_widget_with_fallback_needs_controls():
     with pytest.raises(ValueError, match="controls"):
         widget_with_fallback(draw_line, [{"slope": 1.0}], {})
+
+
+def test_widget_starts_at_the_first_setting_and_redraws_on_change(monkeypatch):
+    drawn = []
+
+    def draw(ax, slope, intercept=0.25):
+        drawn.append((slope, intercept))
+        ax.plot([0, 1], [intercept, intercept + slope])
+
+    widget = widget_with_fallback(draw, [{"slope": 1.5}], {"slope": (-2.0, 2.0, 0.5), "intercept": (0.0, 1.0)})
+    slope, intercept = (c for c in widget.kwargs_widgets)
+    assert (slope.value, intercept.value) == (1.5, 0.25)  # not the ranges' middles (0.0, 0.5)
+    drawn.clear()
+    slope.value = -1.0  # what a reader's drag does
+    assert drawn and drawn[-1] == (-1.0, 0.25), "moving a slider must redraw with the new value"
+    plt.close("all")

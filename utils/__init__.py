@@ -4,7 +4,8 @@ Import what you need from the topic modules, e.g. ``from utils.device import set
 Each module is small and readable in one sitting:
 
 - ``utils.device``  -- seeding and device choice
-- ``utils.data``    -- offline data sets (scikit-learn digits, sample photos) and loaders
+- ``utils.data``    -- offline data sets (scikit-learn digits, sample photos, MNIST-1D) and loaders
+- ``utils.text``    -- an offline text corpus (standard-library docstrings) and a character vocabulary
 - ``utils.plot``    -- the book's plotting style, learning curves, image grids, heatmaps
 - ``utils.train``   -- a training loop with a progress bar, and ``evaluate``
 - ``utils.widgets`` -- an ipywidget paired with its static fallback figure
@@ -13,11 +14,9 @@ Each module is small and readable in one sitting:
 - ``utils.scratch`` -- from-scratch implementations, each tested against PyTorch
 - ``utils.checks``  -- the checkers of each chapter's exercises (``chNN.py``)
 
-Tools for maintainers and instructors (run with ``python -m``):
-
-- ``utils.bench``   -- time every notebook and measure its peak memory (``make bench``)
-- ``utils.assign``  -- chapters to nbgrader source and student notebooks (``make assign``)
-- ``utils.student_edition`` -- the book's sources without solutions (``make book-student``)
+The book's own tools (instructor assignments, the student edition, the benchmark, the
+chapter-format rules) are not part of this package: they live in ``tools/`` in the
+repository and run from a checkout (``python -m tools.assign``).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)

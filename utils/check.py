@@ -35,7 +35,10 @@ import torch
 
 import utils.checks as checks_package
 
-__all__ = ["check", "register", "Mismatch", "CheckFailed", "expect_close", "expect_equal", "registered_ids"]
+__all__ = [
+    "check", "register", "Mismatch", "CheckFailed", "expect_close", "expect_equal", "expect_callable",
+    "expect_number", "expect_tuple", "registered_ids",
+]
 
 Checker = Callable[[object], None]
 
@@ -183,3 +186,46 @@ def expect_equal(got: object, expected: object, what: str) -> None:
     """Raise :class:`Mismatch` unless ``got == expected`` (exact, for ints, strings, sets)."""
     if got != expected:
         raise Mismatch(f"{what} should be {expected!r}, got {got!r}")
+
+
+def expect_callable(answer: object, signature: str) -> None:
+    """Raise :class:`Mismatch` unless ``answer`` is a function (or other callable).
+
+    Args:
+        answer: the student's answer.
+        signature: how the function is called, e.g. ``"grad_f(x, y)"``; named in the hint.
+    """
+    if not callable(answer):
+        name = signature.split("(")[0]
+        raise Mismatch(
+            f"{name} should be a function {signature}: pass the function itself, "
+            f"check(..., {name}), not a {type(answer).__name__}"
+        )
+
+
+def expect_number(got: object, what: str) -> float:
+    """``got`` as a float; raise :class:`Mismatch` if it is not one number.
+
+    Args:
+        got: the student's value (a Python or NumPy number, or a one-element tensor).
+        what: how to name the value in the hint, e.g. ``"cross_entropy(logits, y)"``.
+    """
+    try:
+        return float(got)
+    except (TypeError, ValueError):
+        raise Mismatch(f"{what} should be one number, got {type(got).__name__}") from None
+
+
+def expect_tuple(got: object, names: str, what: str) -> tuple:
+    """``got`` as a tuple, if it is a tuple or list with one entry per name; else :class:`Mismatch`.
+
+    Args:
+        got: the student's value.
+        names: the expected entries in words, e.g. ``"(dX, dW, db)"``; their count is the length.
+        what: the function that returned it, e.g. ``"linear_backward"``.
+    """
+    length = len(names.strip("()").split(","))
+    if not isinstance(got, (tuple, list)) or len(got) != length:
+        kind = "pair" if length == 2 else "tuple"
+        raise Mismatch(f"{what} should return a {kind} {names}, got {got!r:.80}")
+    return tuple(got)

@@ -1,7 +1,7 @@
 """An offline text corpus and a character vocabulary. Introduced in chapter 7.
 
 The corpus is the documentation that every Python installation carries: the docstrings of
-a fixed list of standard-library modules, collected with :mod:`inspect`. Nothing is
+a fixed list of standard-library modules, collected with ``inspect``. Nothing is
 downloaded, and chapters 7 and 8 build exactly the same text with :func:`stdlib_corpus`,
 so their language models are compared on the same held-out characters. (The text depends
 a little on the Python version; within one installation it is always the same.)
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -32,6 +33,14 @@ def _docstrings(module_name: str) -> list[str]:
     """The module's docstring, then those of its public classes, functions and methods."""
     module = importlib.import_module(module_name)
     docs = [inspect.getdoc(module) or ""]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # typing.io and typing.re say they are
+        docs += _member_docstrings(module)
+    return [doc for doc in docs if doc.strip()]
+
+
+def _member_docstrings(module: object) -> list[str]:
+    docs = []
     for name, obj in sorted(vars(module).items()):
         if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
             continue
@@ -42,7 +51,7 @@ def _docstrings(module_name: str) -> list[str]:
                     docs.append(inspect.getdoc(member) or "")
         elif inspect.isfunction(obj):
             docs.append(inspect.getdoc(obj) or "")
-    return [doc for doc in docs if doc.strip()]
+    return docs
 
 
 def stdlib_corpus(modules: Sequence[str] = CORPUS_MODULES, *, ascii_only: bool = True) -> str:

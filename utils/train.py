@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-__all__ = ["accuracy", "evaluate", "train"]
+__all__ = ["accuracy", "count_parameters", "evaluate", "train"]
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -33,6 +33,21 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
             f"got {tuple(logits.shape)} and {tuple(y.shape)}"
         )
     return (logits.argmax(dim=1) == y).float().mean().item()
+
+
+def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
+    """Number of scalars in a model's parameters (weights and biases), e.g. 9610 for 64 -> 128 -> 10.
+
+    Introduced in chapter 3 (chapter 1 has the reader write it). For an MLP that is not
+    built yet, :func:`utils.scratch.mlp.mlp_param_count` counts from the layer widths.
+
+    Args:
+        model: any ``nn.Module``; parameters shared between layers count once.
+        trainable_only: count only parameters with ``requires_grad=True`` (not frozen ones).
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
 def _check_model_and_loader(model: object, loader: object) -> None:

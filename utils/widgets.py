@@ -8,6 +8,7 @@ plot at a few chosen settings. Both come from one drawing function
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -100,5 +101,31 @@ def widget_with_fallback(
         plt.show()
 
     widget = ipywidgets.interactive(redraw, **controls)
+    _start_at(widget, {**_defaults(draw), **settings[0]})
     display(widget)
     return widget
+
+
+def _defaults(draw: DrawFn) -> dict[str, object]:
+    """The keyword defaults of ``draw``'s signature (``{}`` when it has none)."""
+    try:
+        parameters = inspect.signature(draw).parameters.values()
+    except (TypeError, ValueError):  # builtins and some callables have no signature
+        return {}
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+
+
+def _start_at(widget, values: Mapping[str, object]) -> None:
+    """Move each control to ``values[name]`` when that value is one it can take.
+
+    ``ipywidgets.interactive`` starts a range at its middle, which for a plot such as a
+    neuron with w = b = 0 can be blank; the first static panel's setting (or the drawing
+    function's default) is a view the text has already explained.
+    """
+    for control in widget.kwargs_widgets:
+        name = getattr(control, "description", None)
+        if name in values:
+            try:
+                control.value = values[name]
+            except Exception:  # a value outside the control's range or options: keep its own
+                pass

@@ -7,22 +7,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from utils.check import Mismatch, expect_close, register
+from utils.check import Mismatch, expect_callable, expect_close, expect_number, register
+from utils.train import count_parameters
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
 
 
 def _torch_count(sizes) -> int:
-    layers = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
-    return sum(p.numel() for layer in layers for p in layer.parameters())
+    return count_parameters(nn.Sequential(*(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))))
 
 
 @register("ex-ch03-count-params", success="Almost all of a wide MLP's parameters sit in its largest weight matrix.")
 def check_count_params(count_mlp_params) -> None:
     """``count_mlp_params(sizes)``: weights plus biases of an MLP with widths ``sizes``."""
-    if not callable(count_mlp_params):
-        raise Mismatch(f"pass the function itself, not {type(count_mlp_params).__name__}")
+    expect_callable(count_mlp_params, "count_mlp_params(sizes)")
     for sizes in ([2, 1], [3, 4, 2], [64, 32, 10], [784, 256, 128, 10], [5, 5, 5, 5, 5]):
         got = count_mlp_params(list(sizes))
         expected = _torch_count(sizes)
@@ -39,17 +38,12 @@ def check_count_params(count_mlp_params) -> None:
 @register("ex-ch03-cross-entropy", success="This is exactly what F.cross_entropy computes from logits.")
 def check_cross_entropy(cross_entropy) -> None:
     """``cross_entropy(logits, y)``: mean cross-entropy of ``(B, K)`` logits and ``(B,)`` int labels."""
-    if not callable(cross_entropy):
-        raise Mismatch(f"pass the function itself, not {type(cross_entropy).__name__}")
+    expect_callable(cross_entropy, "cross_entropy(logits, y)")
     rng = np.random.default_rng(0)
     Z = rng.normal(scale=3.0, size=(8, 5))
     y = rng.integers(0, 5, size=8)
     expected = F.cross_entropy(torch.tensor(Z), torch.tensor(y)).item()
-    got = cross_entropy(Z.copy(), y.copy())
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        raise Mismatch("cross_entropy should return one number, the mean loss over the batch") from None
+    got = expect_number(cross_entropy(Z.copy(), y.copy()), "cross_entropy(logits, y), the mean loss over the batch,")
     total = F.cross_entropy(torch.tensor(Z), torch.tensor(y), reduction="sum").item()
     if np.isclose(got, total, rtol=1e-6):
         raise Mismatch("you returned the sum over the batch; return the mean")
@@ -57,7 +51,7 @@ def check_cross_entropy(cross_entropy) -> None:
     Z_big = np.array([[1000.0, 0.0, -1000.0], [5.0, 800.0, 3.0]])
     y_big = np.array([1, 1])
     with np.errstate(all="ignore"):
-        big = float(cross_entropy(Z_big, y_big))
+        big = expect_number(cross_entropy(Z_big, y_big), "cross_entropy(logits, y)")
     if not np.isfinite(big):
         raise Mismatch(
             f"cross_entropy overflows on logits of size 1000 (got {big}); subtract each row's maximum "
@@ -65,6 +59,18 @@ def check_cross_entropy(cross_entropy) -> None:
         )
     expect_close(big, F.cross_entropy(torch.tensor(Z_big), torch.tensor(y_big)).item(),
                  "cross_entropy for logits with entries of ±1000", rtol=1e-6)
+    # One row far below another row's maximum: subtracting the batch's global maximum would
+    # push this row to -2000 and underflow every exponential to 0; each row needs its own max.
+    Z_far = np.array([[1000.0, 0.0, -5.0], [-1000.0, -1001.0, -1003.0]])
+    y_far = np.array([0, 1])
+    with np.errstate(all="ignore"):
+        far = expect_number(cross_entropy(Z_far, y_far), "cross_entropy(logits, y)")
+    expected_far = F.cross_entropy(torch.tensor(Z_far), torch.tensor(y_far)).item()
+    if not np.isfinite(far) or not np.isclose(far, expected_far, rtol=1e-6):
+        raise Mismatch(
+            f"cross_entropy of logits [[1000, 0, -5], [-1000, -1001, -1003]] should be about {expected_far:.6g}, "
+            f"got {far}; subtract each row's own maximum (axis=1, keepdims=True), not the maximum of the whole batch"
+        )
 
 
 @register("ex-ch03-xor-weights", success="Two lines (OR and NAND) and an AND of them: XOR is not linear, but it is two layers deep.")

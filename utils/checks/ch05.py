@@ -5,24 +5,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from utils.check import Mismatch, expect_close, expect_equal, register
+from utils.check import (
+    Mismatch, expect_callable, expect_close, expect_equal, expect_number, expect_tuple, register,
+)
 
 
 @register("ex-ch05-max-lr", success="Above 2 / lambda_max the steepest direction overshoots further each step.")
 def check_max_lr(max_stable_lr: object) -> None:
     """``max_stable_lr(H)`` is the largest learning rate for which GD converges on 1/2 x^T H x."""
-    if not callable(max_stable_lr):
-        raise Mismatch(f"max_stable_lr should be a function of H, got {type(max_stable_lr).__name__}")
+    expect_callable(max_stable_lr, "max_stable_lr(H)")
     rng = np.random.default_rng(7)
     for n in [1, 2, 5]:
         Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
         eig = rng.uniform(0.1, 10.0, size=n)
         H = Q @ np.diag(eig) @ Q.T  # symmetric positive definite, eigenvalues eig
-        got = max_stable_lr(H)
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise Mismatch(f"max_stable_lr should return a number, got {type(got).__name__}") from None
+        got = expect_number(max_stable_lr(H), "max_stable_lr(H)")
         if np.isclose(got, 1 / eig.max()):
             raise Mismatch("1 / lambda_max is the step that removes the steepest direction in one step; "
                            "GD still converges up to twice that")
@@ -34,8 +31,7 @@ def check_max_lr(max_stable_lr: object) -> None:
 @register("ex-ch05-nesterov", success="Nesterov looks ahead along the velocity before taking the gradient step.")
 def check_nesterov(nesterov_step: object) -> None:
     """``nesterov_step(p, g, v, lr, momentum)`` returns ``(p_new, v_new)`` as torch's SGD(nesterov=True)."""
-    if not callable(nesterov_step):
-        raise Mismatch(f"nesterov_step should be a function, got {type(nesterov_step).__name__}")
+    expect_callable(nesterov_step, "nesterov_step(p, g, v, lr, momentum)")
     rng = np.random.default_rng(8)
     p0 = rng.standard_normal(4)
     target = rng.standard_normal(4)
@@ -48,9 +44,7 @@ def check_nesterov(nesterov_step: object) -> None:
         opt.zero_grad()
         ref.grad = ((ref - torch.tensor(target)) ** 3 + (ref - torch.tensor(target))).detach()
         opt.step()
-        out = nesterov_step(p.copy(), g.copy(), v.copy(), lr, mu)
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise Mismatch("nesterov_step should return a pair (p_new, v_new)")
+        out = expect_tuple(nesterov_step(p.copy(), g.copy(), v.copy(), lr, mu), "(p_new, v_new)", "nesterov_step")
         p, v = (np.asarray(a, dtype=float) for a in out)
         expect_close(p, ref.detach(), f"p after step {step + 1} "
                      "[v_new = momentum * v + g; p_new = p - lr * (g + momentum * v_new)]", rtol=1e-9, atol=1e-12)
@@ -59,8 +53,7 @@ def check_nesterov(nesterov_step: object) -> None:
 @register("ex-ch05-early-stopping", success="Keep the best weights, not the last ones.")
 def check_early_stopping(early_stopping: object) -> None:
     """``early_stopping(val_losses, patience)`` returns ``(stop_epoch, best_epoch)``, 0-based."""
-    if not callable(early_stopping):
-        raise Mismatch(f"early_stopping should be a function, got {type(early_stopping).__name__}")
+    expect_callable(early_stopping, "early_stopping(val_losses, patience)")
     cases = [
         ([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 0.6], 3, (5, 2)),
         ([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 0.6], 10, (7, 7)),  # never triggers: train to the end
@@ -69,9 +62,7 @@ def check_early_stopping(early_stopping: object) -> None:
         ([3.0, 2.0, 1.0], 1, (2, 2)),
     ]
     for losses, patience, expected in cases:
-        got = early_stopping(list(losses), patience)
-        if not isinstance(got, (tuple, list)) or len(got) != 2:
-            raise Mismatch("early_stopping should return a pair (stop_epoch, best_epoch)")
+        got = expect_tuple(early_stopping(list(losses), patience), "(stop_epoch, best_epoch)", "early_stopping")
         got = tuple(int(g) for g in got)
         if got == expected[::-1] and expected[0] != expected[1]:
             raise Mismatch("you returned (best_epoch, stop_epoch); return (stop_epoch, best_epoch)")

@@ -6,14 +6,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from utils.check import Mismatch, register
+from utils.check import Mismatch, expect_callable, register
 
 
 @register("ex-ch06-output-size", success="The same formula gives the output size of pooling layers.")
 def check_output_size(out_size) -> None:
     """``out_size(n, k, p, s)`` must give ``floor((n + 2p - k) / s) + 1``."""
-    if not callable(out_size):
-        raise Mismatch(f"out_size should be a function out_size(n, k, p, s), got {type(out_size).__name__}")
+    expect_callable(out_size, "out_size(n, k, p, s)")
     cases = [(8, 3, 0, 1), (8, 3, 1, 1), (28, 5, 0, 1), (32, 3, 1, 2), (7, 3, 0, 2), (8, 2, 0, 2),
              (224, 11, 2, 4), (10, 4, 1, 3), (5, 5, 2, 1), (6, 3, 0, 4)]
     for n, k, p, s in cases:
@@ -63,8 +62,7 @@ def check_shift_kernel(kernel) -> None:
 @register("ex-ch06-receptive-field", success="Strides compound: every stride multiplies how far later kernels reach.")
 def check_receptive_field(rf) -> None:
     """``rf(layers)`` must give the receptive-field side after the last ``(k, s)`` layer."""
-    if not callable(rf):
-        raise Mismatch(f"rf should be a function rf(layers), got {type(rf).__name__}")
+    expect_callable(rf, "rf(layers)")
     cases = [
         [(3, 1)],
         [(3, 1), (3, 1)],

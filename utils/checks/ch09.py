@@ -73,12 +73,17 @@ def check_reparameterize(sample_fn) -> None:
             if torch.allclose(z.detach().double(), (0.5 * logvar).exp() * eps, rtol=1e-6):
                 raise Mismatch("the sample should be centred on mu: z = mu + sigma * eps.")
             raise Mismatch("z should equal mu + exp(logvar / 2) * eps, using the eps you are given.")
-        if not z.requires_grad:
-            raise Mismatch("z does not depend on mu and logvar in the autograd graph; compute it with tensor "
-                           "operations on mu and logvar (no .detach(), no torch.no_grad()).")
-        z.sum().backward()
-        if mu_.grad is None or logvar_.grad is None:
-            raise Mismatch("gradients must reach both mu and logvar.")
+    # Differentiability, input by input: with only mu (then only logvar) tracked, z must be tracked.
+    # (Asked this way, not through z.backward(), the check also holds when a grader runs the
+    # function in the student's kernel and receives z as data with its requires_grad flag.)
+    mu, logvar = _cases(1)[1]
+    eps = torch.randn(mu.shape, generator=g, dtype=torch.float64)
+    for name, args in (("mu", (mu.clone().requires_grad_(True), logvar.clone(), eps)),
+                       ("logvar", (mu.clone(), logvar.clone().requires_grad_(True), eps))):
+        z = sample_fn(*args)
+        if not (isinstance(z, torch.Tensor) and z.requires_grad):
+            raise Mismatch(f"z does not depend on {name} in the autograd graph; compute it with tensor "
+                           "operations on mu and logvar (no .detach(), no torch.no_grad(), no torch.tensor(...)).")
 
 
 @register("ex-ch09-forward-noise", success="One draw of q(x_t | x_0), with no loop over the t steps.")

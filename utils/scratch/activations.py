@@ -20,6 +20,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import erf, expit
 
+from utils.scratch._validate import check_number
+
 __all__ = [
     "step", "step_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad",
     "relu", "relu_grad", "leaky_relu", "leaky_relu_grad", "gelu", "gelu_grad",
@@ -104,21 +106,15 @@ def relu_grad(z: np.ndarray) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-def _check_slope(negative_slope: float) -> float:
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.floating)):
-        raise TypeError(f"negative_slope must be a float, got {type(negative_slope).__name__}")
-    return float(negative_slope)
-
-
 def leaky_relu(z: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """``z`` where ``z > 0``, else ``negative_slope * z`` (PyTorch's default slope 0.01)."""
-    z, a = _as_float_array(z), _check_slope(negative_slope)
+    z, a = _as_float_array(z), check_number("negative_slope", negative_slope)
     return np.where(z > 0, z, a * z)
 
 
 def leaky_relu_grad(z: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """1 where ``z > 0``, else ``negative_slope`` (also at ``z = 0``, as in PyTorch)."""
-    z, a = _as_float_array(z), _check_slope(negative_slope)
+    z, a = _as_float_array(z), check_number("negative_slope", negative_slope)
     return np.where(z > 0, 1.0, a).astype(z.dtype)
 
 

@@ -12,6 +12,9 @@ Example::
     loss = (w * x + b).relu()
     loss.backward()
     w.grad   # d loss / d w
+
+The engine needs only the standard library; drawing a graph is
+:func:`utils.scratch.autograd_plot.draw_graph`.
 """
 
 from __future__ import annotations
@@ -20,9 +23,7 @@ import math
 from collections.abc import Callable, Iterable
 from numbers import Real
 
-import matplotlib.pyplot as plt
-
-__all__ = ["Value", "topological_order", "draw_graph"]
+__all__ = ["Value", "topological_order", "zero_grad"]
 
 
 def _as_value(other: object) -> Value:
@@ -168,19 +169,28 @@ class Value:
 
     # ----- the backward pass -----
     def backward(self) -> None:
-        """Fill ``.grad`` of every value this one depends on with d(self)/d(value).
+        """Add d(self)/d(value) to the ``.grad`` of every value this one depends on.
 
-        Within the pass, gradients *accumulate* (``+=``): a value used twice receives a
-        contribution along each use. The pass first resets the ``.grad`` of every value
-        in the graph to 0, so calling it twice gives the same result (unlike PyTorch,
-        where leaf gradients add up across calls until ``zero_grad()``).
+        Gradients *accumulate* (``+=``), as in PyTorch: a value used twice receives a
+        contribution along each use, and a leaf (a value with no parents, such as a weight)
+        keeps adding across calls until you set its ``.grad`` back to 0 -- what
+        ``optimizer.zero_grad()`` does in PyTorch. The intermediate values of the graph are
+        reset before the pass, so calling it twice on one graph doubles the leaves'
+        gradients, like PyTorch's ``backward(retain_graph=True)`` twice.
         """
         order = topological_order(self)
         for node in order:
-            node.grad = 0.0
+            if node._parents:  # intermediate values: this pass's gradients only
+                node.grad = 0.0
         self.grad = 1.0  # d self / d self
         for node in reversed(order):  # every node before the nodes it was computed from
             node._backward()
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set the ``.grad`` of every value to 0, before the next ``backward()``."""
+    for value in values:
+        value.grad = 0.0
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -208,60 +218,3 @@ def topological_order(root: Value) -> list[Value]:
         stack.append((node, True))
         stack.extend((p, False) for p in node.parents if id(p) not in seen)
     return order
-
-
-def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = True) -> plt.Axes:
-    """Draw the computational graph of ``root`` with matplotlib, inputs on the left.
-
-    Each value is a box with its label, data and (optionally) gradient; each operation
-    is a circle. A node's column is the length of the longest path from a leaf to it.
-
-    Args:
-        root: the output value.
-        ax: axes to draw into; a new figure if ``None``.
-        show_grad: also print each value's ``grad``.
-    """
-    order = topological_order(root)
-    depth: dict[int, int] = {}
-    consumers: dict[int, list[Value]] = {}
-    for node in order:  # parents come first, so their depth is known
-        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
-        for p in node.parents:
-            consumers.setdefault(id(p), []).append(node)
-    for node in order:  # draw each input just left of its first use, not all in column 0
-        if not node.parents and id(node) in consumers:
-            depth[id(node)] = min(depth[id(c)] for c in consumers[id(node)]) - 1
-    # Value boxes sit at even columns, operation circles at the odd column before them.
-    columns: dict[int, list[Value]] = {}
-    for node in order:
-        columns.setdefault(depth[id(node)], []).append(node)
-    pos: dict[int, tuple[float, float]] = {}
-    for col, nodes in columns.items():
-        for i, node in enumerate(nodes):
-            pos[id(node)] = (2.0 * col, (len(nodes) - 1) / 2 - i)
-    if ax is None:
-        width = 2.2 * (max(columns) + 1) + 1
-        height = 1.1 * max(len(n) for n in columns.values()) + 1
-        _, ax = plt.subplots(figsize=(width, height))
-    box = dict(boxstyle="round,pad=0.3", fc="#E8F1F8", ec="#0072B2")
-    circle = dict(boxstyle="circle,pad=0.25", fc="#FBE9DF", ec="#D55E00")
-    arrow = dict(arrowstyle="->", color="0.4", lw=1, shrinkA=4, shrinkB=4)
-    for node in order:
-        x, y = pos[id(node)]
-        text = (f"{node.label} " if node.label else "") + f"{node.data:.3g}"
-        if show_grad:
-            text += f"\ngrad {node.grad:.3g}"
-        ax.annotate(text, (x, y), ha="center", va="center", fontsize=8, bbox=box, zorder=3)
-        if node.op:
-            ox = x - 1.0
-            ax.annotate(node.op, (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
-            ax.annotate("", (x - 0.35, y), (ox + 0.2, y), arrowprops=arrow)
-            for parent in node.parents:
-                px, py = pos[id(parent)]
-                ax.annotate("", (ox - 0.15, y), (px + 0.4, py), arrowprops=arrow)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    ax.axis("off")
-    return ax

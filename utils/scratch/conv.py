@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from utils.scratch._validate import check_array, check_int
+
 __all__ = [
     "conv_output_size",
     "pad2d",
@@ -40,16 +42,6 @@ def _pair(value: object, name: str, *, minimum: int) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
-def _check_array(x: object, name: str, ndim: int, shape_hint: str) -> np.ndarray:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array of shape {shape_hint}, got {type(x).__name__}")
-    if x.ndim != ndim:
-        raise ValueError(f"{name} must have shape {shape_hint} ({ndim} dimensions), got shape {x.shape}")
-    if not np.issubdtype(x.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}")
-    return x
-
-
 def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
     """Output length along one axis: ``floor((n + 2 * padding - k) / stride) + 1``.
 
@@ -63,10 +55,7 @@ def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
         ValueError: if the kernel does not fit into the padded input.
     """
     for name, value, minimum in (("n", n, 1), ("k", k, 1), ("padding", padding, 0), ("stride", stride, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {value!r}")
-        if value < minimum:
-            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        check_int(name, value, minimum=minimum)
     if k > n + 2 * padding:
         raise ValueError(f"kernel of size {k} does not fit an input of size {n} with padding {padding}")
     return (n + 2 * padding - k) // stride + 1
@@ -82,15 +71,15 @@ def pad2d(x: np.ndarray, padding: int | tuple[int, int]) -> np.ndarray:
 
 
 def _check_conv_args(x, w, b, stride, padding):
-    x = _check_array(x, "x", 4, "(N, C_in, H, W)")
-    w = _check_array(w, "w", 4, "(C_out, C_in, kH, kW)")
+    x = check_array(x, "x", ndim=4, shape="(N, C_in, H, W)")
+    w = check_array(w, "w", ndim=4, shape="(C_out, C_in, kH, kW)")
     if x.shape[1] != w.shape[1]:
         raise ValueError(
             f"x has {x.shape[1]} input channels but w expects {w.shape[1]} "
             f"(x: (N, C_in, H, W) = {x.shape}, w: (C_out, C_in, kH, kW) = {w.shape})"
         )
     if b is not None:
-        b = _check_array(b, "b", 1, "(C_out,)")
+        b = check_array(b, "b", ndim=1, shape="(C_out,)")
         if b.shape[0] != w.shape[0]:
             raise ValueError(f"b must have shape ({w.shape[0]},) to match C_out of w, got {b.shape}")
     sh, sw = _pair(stride, "stride", minimum=1)
@@ -146,7 +135,7 @@ def im2col(
         ``(N, C * kH * kW, L)`` with ``L = H_out * W_out`` patches in row-major order;
         rows are ordered ``(c, u, v)``, the same order as ``w.reshape(C_out, -1)``.
     """
-    x = _check_array(x, "x", 4, "(N, C, H, W)")
+    x = check_array(x, "x", ndim=4, shape="(N, C, H, W)")
     kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
     sh, sw = _pair(stride, "stride", minimum=1)
     ph, pw = _pair(padding, "padding", minimum=0)
@@ -197,7 +186,7 @@ def pool2d(
     """
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
-    x = _check_array(x, "x", 4, "(N, C, H, W)")
+    x = check_array(x, "x", ndim=4, shape="(N, C, H, W)")
     kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
     n, c = x.shape[:2]
     cols = im2col(x.reshape(n * c, 1, *x.shape[2:]), (kh, kw), stride=kernel_size if stride is None else stride)

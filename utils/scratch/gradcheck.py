@@ -9,6 +9,11 @@ A hand-written backward pass is easy to get subtly wrong. Two independent refere
 
 :func:`relative_error` compares two gradients; in float64 a correct backward pass gives
 about 1e-8 or less against finite differences and about 1e-15 against autograd.
+
+:func:`gradcheck` and :func:`torch_gradients` take the parameters either as a dict
+``{name: array}`` or as an MLP's list of layers ``[(W_1, b_1), ...]`` (chapter 3's
+representation, named ``W1, b1, ...`` by :func:`utils.scratch.mlp.named_params`); the
+loss ``f`` receives them in the form they were given in.
 """
 
 from __future__ import annotations
@@ -18,14 +23,22 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import torch
 
+from utils.scratch._validate import check_array
+from utils.scratch.mlp import named_params, params_from_named
+
 __all__ = ["numerical_gradient", "relative_error", "gradcheck", "torch_gradients"]
 
 
-def _check_float_array(x: object, name: str) -> None:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(x).__name__}")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"{name} must have a floating dtype (float64 for gradient checks), got {x.dtype}")
+Params = Mapping[str, np.ndarray] | list[tuple[np.ndarray, np.ndarray]]
+
+
+def _by_name(params: object, what: str) -> tuple[dict[str, object], Callable[[dict], object]]:
+    """``params`` as ``{name: array}``, and the function that turns such a dict back into params' form."""
+    if isinstance(params, Mapping):
+        return dict(params), dict
+    if isinstance(params, (list, tuple)):
+        return named_params(params), params_from_named
+    raise TypeError(f"{what} must be a dict {{name: array}} or a list of (W, b) pairs, got {type(params).__name__}")
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: float = 1e-6) -> np.ndarray:
@@ -40,7 +53,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: 
     Returns:
         an array shaped like ``x``: entry ``i`` is ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``.
     """
-    _check_float_array(x, "x")
+    check_array(x, "x", floating=True)
     if not callable(f):
         raise TypeError(f"f must be callable as f(x) -> float, got {type(f).__name__}")
     if not (isinstance(eps, float) and eps > 0):
@@ -76,59 +89,63 @@ def relative_error(a: np.ndarray | torch.Tensor, b: np.ndarray | torch.Tensor) -
 
 
 def gradcheck(
-    f: Callable[[Mapping[str, np.ndarray]], float],
-    params: Mapping[str, np.ndarray],
-    grads: Mapping[str, np.ndarray],
+    f: Callable[[Params], float],
+    params: Params,
+    grads: Params,
     *,
     eps: float = 1e-6,
 ) -> dict[str, float]:
     """Compare analytic gradients with central differences, parameter by parameter.
 
     Args:
-        f: the loss as a function of the whole parameter dict, ``f(params) -> float``.
-        params: ``{name: array}``, float64 for a meaningful check; left unchanged.
-        grads: ``{name: array}``, the analytic gradients to test, shaped like ``params``.
+        f: the loss as a function of all the parameters, ``f(params) -> float``.
+        params: ``{name: array}`` or ``[(W_1, b_1), ...]``, float64 for a meaningful
+            check; left unchanged.
+        grads: the analytic gradients to test, in the same form and shapes as ``params``.
         eps: finite-difference step.
 
     Returns:
-        ``{name: relative_error(grads[name], numerical)}``.
+        ``{name: relative_error(grads[name], numerical)}`` (names ``W1, b1, ...`` for a list).
     """
+    params, rebuild = _by_name(params, "params")
+    grads, _ = _by_name(grads, "grads")
     if set(params) != set(grads):
         raise ValueError(f"params and grads need the same keys, got {sorted(params)} and {sorted(grads)}")
     errors = {}
     for name, value in params.items():
-        _check_float_array(value, f"params[{name!r}]")
+        check_array(value, f"params[{name!r}]", floating=True)
         if grads[name].shape != value.shape:
             raise ValueError(f"grads[{name!r}] has shape {grads[name].shape}, expected {value.shape}")
 
         def f_of_one(x: np.ndarray, name: str = name) -> float:
-            return f({**params, name: x})  # vary one parameter, keep the others
+            return f(rebuild({**params, name: x}))  # vary one parameter, keep the others
 
         errors[name] = relative_error(grads[name], numerical_gradient(f_of_one, value, eps=eps))
     return errors
 
 
-def torch_gradients(
-    f: Callable[[dict[str, torch.Tensor]], torch.Tensor], params: Mapping[str, np.ndarray]
-) -> tuple[float, dict[str, np.ndarray]]:
+def torch_gradients(f: Callable[[object], torch.Tensor], params: Params) -> tuple[float, Params]:
     """Gradients of ``f`` computed by PyTorch's autograd, in float64.
 
     Args:
-        f: the loss written with torch operations, ``f({name: tensor}) -> scalar tensor``.
-        params: ``{name: array}``; copied into float64 tensors with ``requires_grad``.
+        f: the loss written with torch operations, ``f(tensors) -> scalar tensor``, where
+            ``tensors`` has the form of ``params`` with tensors in place of arrays.
+        params: ``{name: array}`` or ``[(W_1, b_1), ...]``; copied into float64 tensors
+            with ``requires_grad``.
 
     Returns:
-        ``(loss, {name: gradient array})``.
+        ``(loss, gradients)``, the gradients as arrays in the form of ``params``.
     """
+    params, rebuild = _by_name(params, "params")
     tensors = {}
     for name, value in params.items():
-        _check_float_array(value, f"params[{name!r}]")
+        check_array(value, f"params[{name!r}]", floating=True)
         tensors[name] = torch.tensor(value, dtype=torch.float64, requires_grad=True)
-    loss = f(tensors)
+    loss = f(rebuild(tensors))
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
         raise ValueError("f must return a scalar tensor (the loss)")
     loss.backward()
-    return loss.item(), {
+    return loss.item(), rebuild({
         name: (t.grad.numpy() if t.grad is not None else np.zeros_like(params[name]))
         for name, t in tensors.items()
-    }
+    })

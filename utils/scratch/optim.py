@@ -20,19 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from utils.scratch._validate import check_number
+
 __all__ = ["Optimizer", "SGD", "RMSProp", "Adam"]
-
-
-def _check_number(name: str, value: object, *, low: float = 0.0, high: float | None = None,
-                  low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    if too_low or (high is not None and value >= high):
-        bound = f"({low}, " if low_open else f"[{low}, "
-        raise ValueError(f"{name} must lie in {bound}{high if high is not None else 'inf'}), got {value}")
-    return value
 
 
 class Optimizer:
@@ -50,7 +40,7 @@ class Optimizer:
             if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
                 raise TypeError(f"params[{i}] must be a float NumPy array, got {type(p).__name__}")
         self.params = list(params)
-        self.lr = _check_number("lr", lr, low_open=True)
+        self.lr = check_number("lr", lr, low=0.0, low_open=True)
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
         self.t = 0  # number of steps taken
 
@@ -86,8 +76,8 @@ class SGD(Optimizer):
     def __init__(self, params: Sequence[np.ndarray], lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0):
         super().__init__(params, lr)
-        self.momentum = _check_number("momentum", momentum, high=1.0)
-        self.weight_decay = _check_number("weight_decay", weight_decay)
+        self.momentum = check_number("momentum", momentum, low=0.0, high=1.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         g = g + self.weight_decay * p if self.weight_decay else g
@@ -114,9 +104,9 @@ class RMSProp(Optimizer):
     def __init__(self, params: Sequence[np.ndarray], lr: float = 0.01, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr)
-        self.alpha = _check_number("alpha", alpha, high=1.0)
-        self.eps = _check_number("eps", eps)
-        self.weight_decay = _check_number("weight_decay", weight_decay)
+        self.alpha = check_number("alpha", alpha, low=0.0, high=1.0)
+        self.eps = check_number("eps", eps, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         g = g + self.weight_decay * p if self.weight_decay else g
@@ -148,10 +138,10 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"betas must be a pair (b1, b2), got {betas!r}")
-        self.b1 = _check_number("betas[0]", betas[0], high=1.0)
-        self.b2 = _check_number("betas[1]", betas[1], high=1.0)
-        self.eps = _check_number("eps", eps)
-        self.weight_decay = _check_number("weight_decay", weight_decay)
+        self.b1 = check_number("betas[0]", betas[0], low=0.0, high=1.0)
+        self.b2 = check_number("betas[1]", betas[1], low=0.0, high=1.0)
+        self.eps = check_number("eps", eps, low=0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         g = g + self.weight_decay * p if self.weight_decay else g

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from utils.scratch._validate import check_array, check_int, check_number
+
 __all__ = ["PerceptronResult", "perceptron_fit", "perceptron_predict", "linearly_separable"]
 
 
@@ -40,12 +42,9 @@ class PerceptronResult:
 
 
 def _check_X(X: object) -> np.ndarray:
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"X must be a NumPy array of shape (N, d), got {type(X).__name__}")
-    if X.ndim != 2 or X.shape[0] == 0:
+    X = check_array(X, "X", ndim=2, shape="(N, d)")
+    if X.shape[0] == 0:
         raise ValueError(f"X must have shape (N, d) with N >= 1, got {X.shape}")
-    if X.dtype.kind not in "iuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
     return X.astype(np.float64, copy=False)
 
 
@@ -108,10 +107,8 @@ def perceptron_fit(
     """
     X = _check_X(X)
     y = _check_y(y, X.shape[0])
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
-        raise ValueError(f"max_epochs must be a positive int, got {max_epochs!r}")
+    lr = check_number("lr", lr, low=0.0, low_open=True)
+    max_epochs = check_int("max_epochs", max_epochs, minimum=1)
     rng = np.random.default_rng(seed)
     w, b = np.zeros(X.shape[1]), 0.0
     result = PerceptronResult(w=w, b=b, converged=False, epochs=0)

@@ -2,12 +2,12 @@
 
 Used by ``make book-student`` (see ``book/instructors.md``)::
 
-    python -m utils.student_edition _build/student-src
+    python -m tools.student_edition _build/student-src
     jupyter-book build _build/student-src
 
 writes a copy of the book's sources to the target directory: ``_config.yml`` (titled
 "student edition"), ``_toc.yml``, ``book/`` and every chapter with its solutions dropped by
-:func:`utils.assign.drop_solutions` -- the cells are removed, not collapsed (sphinx-exercise's
+:func:`tools.assign.drop_solutions` -- the cells are removed, not collapsed (sphinx-exercise's
 ``hide_solutions`` would only hide them, and it crashes on gated solutions). The chapters
 are executed again when the edition is built, which also proves that they run without
 their solutions.
@@ -23,13 +23,18 @@ from pathlib import Path
 
 import nbformat
 
-from utils.assign import ROOT, drop_solutions, read_chapter
+from tools import ROOT, require_checkout
+from tools.assign import drop_solutions, read_chapter
 
 __all__ = ["write_student_sources"]
 
 
-def write_student_sources(target: Path, root: Path = ROOT) -> list[Path]:
+def write_student_sources(target: Path, root: Path = ROOT, *, execute: bool = True) -> list[Path]:
     """Write the student edition's sources into ``target``; returns the chapter notebooks written.
+
+    With ``execute=False`` the edition's config turns notebook execution off: a build then
+    shows the text and code without outputs, in seconds -- enough to prove that no solution
+    reaches the pages (the leak test does this on every ``make test``).
 
     Files are rewritten only when their content changed, so that rebuilding the edition
     re-executes only what changed (Jupyter Book caches executed notebooks by content).
@@ -37,6 +42,8 @@ def write_student_sources(target: Path, root: Path = ROOT) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     config = (root / "_config.yml").read_text(encoding="utf-8")
     config = re.sub(r'^title:\s*"?(.*?)"?\s*$', r'title: "\1 (student edition)"', config, count=1, flags=re.M)
+    if not execute:
+        config = re.sub(r"^(\s*execute_notebooks:).*$", r'\1 "off"', config, count=1, flags=re.M)
     _write_text(target / "_config.yml", config)
     _write_text(target / "_toc.yml", (root / "_toc.yml").read_text(encoding="utf-8"))
     shutil.copytree(root / "book", target / "book", dirs_exist_ok=True)
@@ -57,9 +64,10 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.student_edition", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.student_edition", description=__doc__.split("\n")[0])
     parser.add_argument("target", type=Path, help="where to write the sources, e.g. _build/student-src")
     args = parser.parse_args(argv)
+    require_checkout()
     written = write_student_sources(args.target)
     print(f"wrote the student edition's sources to {args.target} ({len(written)} chapters, solutions left out)")
     return 0

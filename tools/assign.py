@@ -2,13 +2,13 @@
 
 Introduced for instructors (see ``book/instructors.md``)::
 
-    python -m utils.assign chapters/04_backpropagation.ipynb [more ...] \\
+    python -m tools.assign chapters/04_backpropagation.ipynb [more ...] \\
         --course DIR --assignment NAME [--only ID,ID] [--release]
 
 writes one nbgrader *source* notebook per chapter to ``DIR/source/NAME/``:
 
 - cells tagged ``remove-student`` (the solution wrappers, book-only remarks) are dropped;
-- MyST is rendered to plain Markdown (``utils.plainmd``), so prompts read
+- MyST is rendered to plain Markdown (``tools.plainmd``), so prompts read
   ``**Exercise 4.3** ...`` in Jupyter and Colab and roles become their text;
 - collapsed-cell flags (``collapsed``, ``source_hidden``, ``hide-*`` tags) are cleared:
   in an assignment every cell is open;
@@ -19,6 +19,10 @@ such as ``4.3``). Every cell that belongs to no exercise is kept -- the setup ce
 the chapter's code, so every name an exercise uses is defined, and the prose around it.
 Exercises are self-contained: ``tests/test_assign.py`` checks that no exercise uses a name
 that only another exercise's solution defines, so any subset runs.
+
+A new course directory also gets an ``nbgrader_config.py`` (:func:`write_config`): the
+per-cell timeout the chapters need, and ``tools.grading``, which re-runs every check cell in
+the grader at autograde; an existing file is left alone.
 
 ``--release`` also writes the *student* version to ``DIR/release/NAME/`` by running
 nbgrader's own preprocessors, in the order ``nbgrader generate_assignment`` runs them
@@ -40,15 +44,12 @@ from pathlib import Path
 
 import nbformat
 
-from utils import plainmd
+from tools import ROOT, plainmd, require_checkout
+from tools.chapter_format import SOLUTION_END, SOLUTION_START, chapter_number, exercise_labels, nbgrader
 
-__all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "source_notebook",
-           "release_notebook", "drop_solutions", "main"]
+__all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "plain_context", "source_notebook",
+           "release_notebook", "drop_solutions", "write_config", "main"]
 
-ROOT = Path(__file__).resolve().parents[1]
-EXERCISE = re.compile(r"^(`{3,}|:{3,})\s*\{exercise\}[^\n]*\n(?::[^\n]*\n)*?:label:\s*(\S+)", re.M)
-SOLUTION_START = re.compile(r"^(`{3,}|:{3,})\s*\{solution-start\}\s*(\S+)", re.M)
-SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\s*\{solution-end\}", re.M)
 HIDE_TAGS = {"hide-input", "hide-output", "hide-cell"}
 
 
@@ -81,14 +82,10 @@ def read_chapter(path: Path | str) -> nbformat.NotebookNode:
 
 
 def _chapter_number(path: Path) -> int:
-    match = re.match(r"(\d+)_", path.name)
-    if not match:
-        raise AssignError(f"{path}: chapter notebooks are named NN_name.ipynb, e.g. 04_backpropagation.ipynb")
-    return int(match[1])
-
-
-def _nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    try:
+        return chapter_number(path)
+    except ValueError as error:
+        raise AssignError(str(error)) from None
 
 
 def find_exercises(nb: nbformat.NotebookNode, chapter: int) -> list[Exercise]:
@@ -97,20 +94,20 @@ def find_exercises(nb: nbformat.NotebookNode, chapter: int) -> list[Exercise]:
     A cell belongs to exercise ``L`` when its nbgrader ``grade_id`` is ``L`` or ``L-...``
     (prompt, solutions, check) or when it lies between ``L``'s solution-start and -end.
     """
-    labels = [m[2] for c in nb.cells if c.cell_type == "markdown" for m in EXERCISE.finditer(c.source)]
+    labels = exercise_labels(nb)
     exercises = {label: Exercise(label, f"{chapter}.{k}", []) for k, label in enumerate(labels, 1)}
     by_length = sorted(labels, key=len, reverse=True)  # "ex-a-b-check" belongs to ex-a-b, not ex-a
     open_solution = None
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and (start := SOLUTION_START.search(cell.source)):
-            open_solution = start[2]
-        grade_id = _nbgrader(cell).get("grade_id", "")
+            open_solution = start["label"]
+        grade_id = nbgrader(cell).get("grade_id", "")
         owner = open_solution or next(
             (l for l in by_length if grade_id == l or grade_id.startswith(l + "-")), None)
         if cell.cell_type == "markdown" and SOLUTION_END.search(cell.source):
             open_solution = None
         if owner in exercises:
-            exercise, meta = exercises[owner], _nbgrader(cell)
+            exercise, meta = exercises[owner], nbgrader(cell)
             exercise.cells.append(i)
             if meta.get("grade"):
                 points = float(meta.get("points", 0))
@@ -130,6 +127,18 @@ def _doc_title(target: str) -> str:
             if heading := re.search(r"^#\s+(.+)$", text, re.M):
                 return heading[1].strip()
     return name.replace("_", " ")
+
+
+def plain_context(exercises: list[Exercise], link=None) -> plainmd.Context:
+    """What :func:`tools.plainmd.render` needs for one chapter: its bibliography, page titles,
+    exercise numbers (``{ref}`` to an exercise reads "Exercise 4.3") and, optionally, a
+    ``link(role, target)`` giving URLs (see :class:`tools.plainmd.Context`)."""
+    numbers = {e.label: e.number for e in exercises}
+    return plainmd.Context(
+        bibliography=plainmd.read_bibliography(ROOT / "book" / "references.bib"),
+        doc_title=_doc_title, exercise_number=lambda label: numbers.get(label, "?"),
+        ref_title=lambda target: f"Exercise {numbers[target]}" if target in numbers else target,
+        link=link or (lambda role, target: None))
 
 
 def _open_cell(cell) -> None:
@@ -155,10 +164,8 @@ def source_notebook(nb: nbformat.NotebookNode, chapter: int, only: set[str] | No
         only: labels of the exercises to keep; ``None`` keeps them all.
     """
     exercises = find_exercises(nb, chapter)
-    numbers = {e.label: e.number for e in exercises}
     dropped = {i for e in exercises if only is not None and e.label not in only for i in e.cells}
-    ctx = plainmd.Context(bibliography=plainmd.read_bibliography(ROOT / "book" / "references.bib"),
-                          doc_title=_doc_title, exercise_number=lambda label: numbers.get(label, "?"))
+    ctx = plain_context(exercises)
     out = copy.deepcopy(nb)
     out.cells = []
     for i, cell in enumerate(nb.cells):
@@ -207,8 +214,8 @@ def drop_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     out.cells = [
         c for c in nb.cells
         if "remove-student" not in c.get("metadata", {}).get("tags", [])
-        and not _nbgrader(c).get("solution")
-        and not (c.cell_type == "code" and _nbgrader(c).get("grade"))
+        and not nbgrader(c).get("solution")
+        and not (c.cell_type == "code" and nbgrader(c).get("grade"))
     ]
     return out
 
@@ -231,7 +238,7 @@ def _parse_only(text: str | None, known: dict[str, Exercise]) -> set[str] | None
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit status (0, or 1 with a message on stderr)."""
     parser = argparse.ArgumentParser(
-        prog="python -m utils.assign",
+        prog="python -m tools.assign",
         description="Write nbgrader source (and, with --release, student) notebooks from chapters.")
     parser.add_argument("chapters", nargs="+", type=Path, help="chapter notebooks, e.g. chapters/04_*.ipynb")
     parser.add_argument("--course", required=True, type=Path, help="the nbgrader course directory")
@@ -239,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated exercise labels or numbers (ex-ch04-relu-grad,4.3)")
     parser.add_argument("--release", action="store_true", help="also write the student version (needs nbgrader)")
     args = parser.parse_args(argv)
+    require_checkout()
     try:
         if not re.fullmatch(r"[\w.-]+", args.assignment):
             raise AssignError(f"--assignment {args.assignment!r}: use letters, digits, '-', '_' or '.'")
@@ -260,10 +268,39 @@ def main(argv: list[str] | None = None) -> int:
                   f"{auto:g} auto-graded points, {manual:g} manually graded points")
             for target in written:
                 print(f"  wrote {target}")
+        if config := write_config(args.course):
+            print(f"  wrote {config} (nbgrader settings: timeout, check cells re-run by the grader)")
     except AssignError as error:
-        print(f"utils.assign: error: {error}", file=sys.stderr)
+        print(f"tools.assign: error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+NBGRADER_CONFIG = """\
+# nbgrader's configuration for this course, written by `python -m tools.assign`
+# (book/instructors.md, "Grade with nbgrader"). Edit it freely: it is never overwritten.
+import sys
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+c.Execute.timeout = 600  # seconds per cell; some chapters train for up to a minute
+
+# Autograde re-runs every check cell in the grader, where the students' code cannot change
+# it (tools/grading.py; book/instructors.md, "What the auto-graded points guarantee").
+sys.path.insert(0, {root!r})  # the book's clone, where tools/ is
+from tools import grading  # noqa: E402
+
+grading.configure(c)
+"""
+
+
+def write_config(course: Path) -> Path | None:
+    """Write ``course/nbgrader_config.py`` unless one exists; return its path if written."""
+    path = Path(course) / "nbgrader_config.py"
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NBGRADER_CONFIG.format(root=str(ROOT)), encoding="utf-8")
+    return path
 
 
 def _write(nb: nbformat.NotebookNode, target: Path) -> Path:

@@ -1,12 +1,14 @@
 """MyST Markdown -> plain Markdown that reads well in Jupyter and Colab.
 
-Used by :mod:`utils.assign` (introduced with the instructor tools). The book's markdown
+Used by :mod:`tools.assign` (introduced with the instructor tools). The book's markdown
 uses MyST roles and directives that only Sphinx understands; in a plain notebook they show
 up as raw ```` ```{note} ```` fences and ``{term}`...` `` noise. :func:`render` turns
 
 - roles into their text: ``{term}`loss <loss function>` `` -> ``loss``, ``{doc}`../book/notation` ``
   -> the page's title, ``{cite:p}`key` `` -> ``(Author, 1986)`` from ``book/references.bib``,
-  ``{math}`x` `` -> ``$x$``;
+  ``{math}`x` `` -> ``$x$``, ``{ref}`label` `` -> the label's title (an exercise's number);
+  with :attr:`Context.link`, terms, citations, documents and references become Markdown
+  links (to the HTML book, say: ``tools.plain_notebooks``);
 - admonitions into block quotes with a bold title, ``{math}`` blocks into ``$$...$$``,
   ``{figure}``/``{image}`` into images, ``{code-cell}``/``{code-block}`` into code fences;
 - ``{exercise}`` into ``**Exercise N.k** (title)`` followed by the prompt;
@@ -42,11 +44,22 @@ class Context:
         bibliography: citation key -> ``(authors, year)``, see :func:`read_bibliography`.
         doc_title: maps a ``{doc}`` target to a readable title (default: its last part).
         exercise_number: maps an exercise label to its number, e.g. ``"1.3"``.
+        ref_title: maps a ``{ref}`` target to its text (default: the target itself).
+        link: ``link(role, target)`` -> a URL for the rendered text, or ``None`` for plain
+            text (the default); ``role`` is ``"term"``, ``"cite"``, ``"doc"`` or ``"ref"``,
+            ``target`` a glossary term, a citation key, a document or a label.
     """
 
     bibliography: dict[str, tuple[str, str]] = field(default_factory=dict)
     doc_title: Callable[[str], str] = lambda target: Path(target).name.replace("_", " ")
     exercise_number: Callable[[str], str] = lambda label: label
+    ref_title: Callable[[str], str] = lambda target: target
+    link: Callable[[str, str], str | None] = lambda role, target: None
+
+
+def _linked(text: str, url: str | None) -> str:
+    """``[text](url)``, or just ``text`` without a URL."""
+    return f"[{text}]({url})" if url else text
 
 
 def read_bibliography(path: Path) -> dict[str, tuple[str, str]]:
@@ -67,26 +80,28 @@ def read_bibliography(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def _role(name: str, content: str, ctx: Context) -> str:
-    """The readable text of one role."""
+    """The readable text of one role (a Markdown link where ``ctx.link`` gives a URL)."""
     match = TEXT_AND_TARGET.match(content)
     text, target = (match["text"], match["target"]) if match else (None, content)
     if name.startswith("cite"):
         keys = [k.strip() for k in content.split(",") if k.strip()]
-        found = [ctx.bibliography.get(k, (k, "")) for k in keys]
+        found = [(ctx.bibliography.get(k, (k, "")), ctx.link("cite", k)) for k in keys]
         if name in ("cite:t", "cite:ts"):
-            return "; ".join(f"{a} ({y})" if y else a for a, y in found)
+            return "; ".join(_linked(f"{a} ({y})" if y else a, url) for (a, y), url in found)
         if name == "cite:year":
-            return "; ".join(y for _, y in found)
-        return "(" + "; ".join(f"{a}, {y}" if y else a for a, y in found) + ")"
-    if text:
-        return text
+            return "; ".join(_linked(y, url) for (_, y), url in found)
+        return "(" + "; ".join(_linked(f"{a}, {y}" if y else a, url) for (a, y), url in found) + ")"
     if name == "math":
-        return f"${content}$"
+        return text or f"${content}$"
     if name in ("eq", "numref"):
-        return f"({target})"
+        return text or f"({target})"
     if name == "doc":
-        return ctx.doc_title(target)
-    return target  # term, ref, abbr, sub, sup, ...
+        return _linked(text or ctx.doc_title(target), ctx.link("doc", target))
+    if name == "ref":
+        return _linked(text or ctx.ref_title(target), ctx.link("ref", target))
+    if name == "term":
+        return _linked(text or target, ctx.link("term", target))
+    return text or target  # abbr, sub, sup, ...
 
 
 def _inline(line: str, ctx: Context) -> str:

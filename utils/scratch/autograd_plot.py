@@ -1,0 +1,70 @@
+"""Drawing the computational graph of a :class:`~utils.scratch.autograd.Value`. Introduced in chapter 4.
+
+Kept apart from the engine (``utils.scratch.autograd``), which needs nothing but the
+standard library, as micrograd keeps its ``draw_dot`` apart from ``engine.py``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from utils.scratch.autograd import Value, topological_order
+
+__all__ = ["draw_graph"]
+
+
+def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = True) -> plt.Axes:
+    """Draw the computational graph of ``root`` with matplotlib, inputs on the left.
+
+    Each value is a box with its label, data and (optionally) gradient; each operation
+    is a circle. A node's column is the length of the longest path from a leaf to it.
+
+    Args:
+        root: the output value.
+        ax: axes to draw into; a new figure if ``None``.
+        show_grad: also print each value's ``grad``.
+    """
+    order = topological_order(root)
+    depth: dict[int, int] = {}
+    consumers: dict[int, list[Value]] = {}
+    for node in order:  # parents come first, so their depth is known
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+        for p in node.parents:
+            consumers.setdefault(id(p), []).append(node)
+    for node in order:  # draw each input just left of its first use, not all in column 0
+        if not node.parents and id(node) in consumers:
+            depth[id(node)] = min(depth[id(c)] for c in consumers[id(node)]) - 1
+    # Value boxes sit at even columns, operation circles at the odd column before them.
+    columns: dict[int, list[Value]] = {}
+    for node in order:
+        columns.setdefault(depth[id(node)], []).append(node)
+    pos: dict[int, tuple[float, float]] = {}
+    for col, nodes in columns.items():
+        for i, node in enumerate(nodes):
+            pos[id(node)] = (2.0 * col, (len(nodes) - 1) / 2 - i)
+    if ax is None:
+        width = 2.2 * (max(columns) + 1) + 1
+        height = 1.1 * max(len(n) for n in columns.values()) + 1
+        _, ax = plt.subplots(figsize=(width, height))
+    box = dict(boxstyle="round,pad=0.3", fc="#E8F1F8", ec="#0072B2")
+    circle = dict(boxstyle="circle,pad=0.25", fc="#FBE9DF", ec="#D55E00")
+    arrow = dict(arrowstyle="->", color="0.4", lw=1, shrinkA=4, shrinkB=4)
+    for node in order:
+        x, y = pos[id(node)]
+        text = (f"{node.label} " if node.label else "") + f"{node.data:.3g}"
+        if show_grad:
+            text += f"\ngrad {node.grad:.3g}"
+        ax.annotate(text, (x, y), ha="center", va="center", fontsize=8, bbox=box, zorder=3)
+        if node.op:
+            ox = x - 1.0
+            ax.annotate(node.op, (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
+            ax.annotate("", (x - 0.35, y), (ox + 0.2, y), arrowprops=arrow)
+            for parent in node.parents:
+                px, py = pos[id(parent)]
+                ax.annotate("", (ox - 0.15, y), (px + 0.4, py), arrowprops=arrow)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.axis("off")
+    return ax
