@@ -110,7 +110,9 @@ def test_data_comes_back_as_fresh_objects_of_the_same_types(notebook):
         got = channel.lookup(name)
         assert type(got) is (tuple if name == "size" else type(value)), name
         if isinstance(value, torch.Tensor):
-            assert got.dtype == value.dtype and torch.equal(got, value.detach()) and not got.requires_grad
+            # a fresh leaf: the values and the requires_grad flag come back, the kernel's graph does not
+            assert got.dtype == value.dtype and torch.equal(got.detach(), value.detach())
+            assert got.requires_grad == value.requires_grad and got.is_leaf and got is not value
         elif isinstance(value, np.ndarray):
             assert got.dtype == value.dtype and np.array_equal(got, value)
         elif name == "nan":
