@@ -122,9 +122,7 @@ test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
 	$(TEST_ENV) $(BIN)/pytest -m roundtrip -n 2 --dist loadscope tests
 
-# test-pdf is not in `make test` yet: with chapters 7 and 8 its checks fail (raw TeX in a
-# chapter-7 output, chapter 3's solution links); run `make test-pdf` after `make book`.
-test: test-unit test-notebooks test-assign book test-html bench-report
+test: test-unit test-notebooks test-assign book test-html test-pdf bench-report
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

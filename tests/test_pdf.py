@@ -143,15 +143,26 @@ def test_glossary_terms_are_chinese_text():
     assert not missing, f"{len(missing)} Chinese glossary terms are not in the PDF's text, e.g. {missing[:5]}"
 
 
+def intro_text(notebook: Path) -> str:
+    """The Markdown of a chapter before its learning objectives (title and opening paragraphs)."""
+    markdown = "\n".join("".join(c.source) for c in read(notebook).cells if c.cell_type == "markdown")
+    return markdown.split("## Learning objectives", 1)[0]
+
+
 def chapter_pages() -> dict[str, str]:
     """Each chapter's text: from its heading (the title followed by its learning objectives,
     not its line in the contents or a running head) to the next chapter's heading."""
     text = flat("\n".join(p for p in pages() if ". . . . . ." not in p))  # not the contents
-    starts = []
+    starts = [0]
     for p in CHAPTERS:
-        heading = re.search(re.escape(title_of(f"chapters/{p.stem}")) + r".{0,1500}?Learning objectives", text, re.I)
+        # the title, then (after the opening paragraphs, whatever their length) the objectives;
+        # searched in book order, each after the previous chapter's heading
+        window = len(intro_text(p)) + 1000
+        pattern = re.escape(title_of(f"chapters/{p.stem}")) + rf".{{0,{window}}}?Learning objectives"
+        heading = re.compile(pattern, re.I).search(text, starts[-1])
         assert heading, f"{p.stem}: its heading and learning objectives are not in the PDF"
         starts.append(heading.start())
+    starts = starts[1:]
     ends = starts[1:] + [len(text)]
     return {p.stem: text[s:e] for p, s, e in zip(CHAPTERS, starts, ends)}
 
