@@ -101,7 +101,7 @@ def _worker(rank: int, world_size: int, port: int, make_model: ModelFactory, X: 
 
 
 def ddp_gradients(make_model: ModelFactory, X: torch.Tensor, y: torch.Tensor, *, world_size: int = 2,
-                  timeout_s: float = 60.0) -> list[dict[str, torch.Tensor]]:
+                  timeout_s: float = 300.0) -> list[dict[str, torch.Tensor]]:
     """Gradients after one DistributedDataParallel backward pass in ``world_size`` processes.
 
     Process ``r`` computes the mean cross-entropy on rows ``r*B/W .. (r+1)*B/W - 1`` of the
