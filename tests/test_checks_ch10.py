@@ -1,0 +1,64 @@
+"""The chapter-10 exercise checkers accept right answers and give helpful hints for wrong ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils.check import check
+
+
+def test_conv_flops_checker():
+    check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_in * c_out * k * k * h * w)
+    with pytest.raises(AssertionError, match="multiply-accumulates"):
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: c_in * c_out * k * k * h * w)
+    with pytest.raises(AssertionError, match="bias"):
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_in * c_out * k * k * h * w + c_out * h * w)
+    with pytest.raises(AssertionError, match="C_in"):
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_out * k * k * h * w)
+    with pytest.raises(AssertionError, match="should be"):
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 0)
+    with pytest.raises(AssertionError, match="function"):
+        check("ex-ch10-conv-flops", 42)
+
+
+def _right(Q, s, a, r, s_next, done, alpha, gamma):
+    Q = Q.copy()
+    target = r if done else r + gamma * Q[s_next].max()
+    Q[s, a] += alpha * (target - Q[s, a])
+    return Q
+
+
+def test_q_update_checker(capsys):
+    check("ex-ch10-q-update", _right)
+    assert "✓" in capsys.readouterr().out
+
+    def ignores_done(Q, s, a, r, s_next, done, alpha, gamma):
+        return _right(Q, s, a, r, s_next, False, alpha, gamma)
+
+    def mean_target(Q, s, a, r, s_next, done, alpha, gamma):
+        Q = Q.copy()
+        target = r if done else r + gamma * Q[s_next].mean()
+        Q[s, a] += alpha * (target - Q[s, a])
+        return Q
+
+    def whole_row(Q, s, a, r, s_next, done, alpha, gamma):
+        Q = _right(Q, s, a, r, s_next, done, alpha, gamma)
+        Q[s] = Q[s, a]
+        return Q
+
+    def in_place_only(Q, s, a, r, s_next, done, alpha, gamma):
+        Q[s, a] = r
+
+    with pytest.raises(AssertionError, match="no next state"):
+        check("ex-ch10-q-update", ignores_done)
+    with pytest.raises(AssertionError, match="not the mean"):
+        check("ex-ch10-q-update", mean_target)
+    with pytest.raises(AssertionError, match="only the entry"):
+        check("ex-ch10-q-update", whole_row)
+    with pytest.raises(AssertionError, match="returned None"):
+        check("ex-ch10-q-update", in_place_only)
+    with pytest.raises(AssertionError, match="shape"):
+        check("ex-ch10-q-update", lambda *args: np.zeros(3))
+    with pytest.raises(AssertionError, match="function"):
+        check("ex-ch10-q-update", "Q")

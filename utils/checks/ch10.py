@@ -1,0 +1,66 @@
+"""Checkers of chapter 10's exercises (deep learning in practice)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.check import Mismatch, expect_callable, expect_number, register
+
+
+@register("ex-ch10-conv-flops", success="FLOPs count a multiply and an add separately: 2 per multiply-accumulate.")
+def check_conv_flops(conv_flops) -> None:
+    """``conv_flops(c_in, c_out, k, h_out, w_out)``: forward FLOPs of one conv layer, one image."""
+    expect_callable(conv_flops, "conv_flops(c_in, c_out, k, h_out, w_out)")
+    for c_in, c_out, k, h, w in [(1, 16, 3, 8, 8), (16, 32, 3, 4, 4), (3, 64, 11, 55, 55), (2, 5, 1, 7, 3)]:
+        macs = c_out * h * w * c_in * k * k
+        got = expect_number(conv_flops(c_in, c_out, k, h, w), f"conv_flops({c_in}, {c_out}, {k}, {h}, {w})")
+        if got == 2 * macs:
+            continue
+        hint = ""
+        if got == macs:
+            hint = " You counted multiply-accumulates; a FLOP counter counts the multiply and the add: 2 per MAC."
+        elif got == 2 * macs + c_out * h * w or got == macs + c_out * h * w:
+            hint = " Leave the bias out, as FlopCounterMode does (it adds only C_out*H_out*W_out)."
+        elif got == 2 * c_out * h * w * k * k:
+            hint = " Each output value sums over all C_in input channels, not one."
+        raise Mismatch(f"conv_flops({c_in}, {c_out}, {k}, {h}, {w}) should be {2 * macs:,}, got {got:,}.{hint}")
+
+
+def _expected_q(Q, s, a, r, s_next, done, alpha, gamma):
+    Q = np.array(Q, dtype=float)
+    target = r + (0.0 if done else gamma * Q[s_next].max())
+    Q[s, a] += alpha * (target - Q[s, a])
+    return Q
+
+
+@register("ex-ch10-q-update", success="That is Watkins's Q-learning update: bootstrap from the best next action.")
+def check_q_update(q_update) -> None:
+    """``q_update(Q, s, a, r, s_next, done, alpha, gamma)`` returns the updated table."""
+    expect_callable(q_update, "q_update(Q, s, a, r, s_next, done, alpha, gamma)")
+    rng = np.random.default_rng(0)
+    cases = [(1, 2, -1.0, 3, False, 0.5, 0.9), (0, 0, 2.0, 4, True, 0.1, 0.99), (4, 3, -20.0, 2, True, 1.0, 0.95),
+             (2, 1, 0.5, 2, False, 0.3, 0.5)]
+    for s, a, r, s_next, done, alpha, gamma in cases:
+        Q = rng.normal(size=(5, 4))
+        expected = _expected_q(Q, s, a, r, s_next, done, alpha, gamma)
+        got = q_update(Q.copy(), s, a, r, s_next, done, alpha, gamma)
+        if got is None:
+            raise Mismatch("q_update returned None; return the updated table (a (5, 4) array).")
+        got = np.asarray(got, dtype=float)
+        if got.shape != expected.shape:
+            raise Mismatch(f"the returned table should have shape {expected.shape}, got {got.shape}")
+        if np.allclose(got, expected, atol=1e-12):
+            continue
+        where = f"(s={s}, a={a}, r={r}, s_next={s_next}, done={done}, alpha={alpha}, gamma={gamma})"
+        changed = np.argwhere(~np.isclose(got, Q, atol=1e-12))
+        if len(changed) > 1 or (len(changed) == 1 and tuple(changed[0]) != (s, a)):
+            raise Mismatch(f"only the entry Q[s, a] may change; your update changed {len(changed)} entries {where}.")
+        hint = " The target is r + gamma * max over a' of Q[s_next, a'], and r alone when done."
+        if done and np.allclose(got, _expected_q(Q, s, a, r, s_next, False, alpha, gamma)):
+            hint = " When the episode is done there is no next state: the target is r alone."
+        elif not done:
+            mean_target = Q.copy()
+            mean_target[s, a] += alpha * (r + gamma * Q[s_next].mean() - Q[s, a])
+            if np.allclose(got, mean_target):
+                hint = " Use the max over the next state's actions, not the mean (that is what makes it Q-learning)."
+        raise Mismatch(f"Q[s, a] should become {expected[s, a]:.6g}, got {got[s, a]:.6g} {where}.{hint}")
