@@ -43,6 +43,45 @@ def test_show_images_rejects_bad_input():
         show_images("not images")
 
 
+def test_show_images_default_scales_each_image_on_its_own():
+    fig = show_images(np.stack([np.zeros((4, 4)) + np.eye(4), 5 * np.eye(4)]))
+    limits = [ax.images[0].get_clim() for ax in fig.axes if ax.images]
+    assert limits == [(0.0, 1.0), (0.0, 5.0)]
+    assert not any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+
+
+def test_show_images_shared_and_symmetric_limits_with_colorbar():
+    signed = np.stack([np.eye(3), -3 * np.eye(3)])
+    fig = show_images(signed, ncols=2, cmap="RdBu_r", symmetric=True, colorbar="weight")
+    image_axes = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    assert [ax.images[0].get_clim() for ax in image_axes] == [(-3.0, 3.0)] * 2  # centred on 0, shared
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "weight"
+    fig = show_images(signed, vmin=-1.0)  # the missing limit is the data's maximum
+    assert {ax.images[0].get_clim() for ax in fig.axes if ax.images} == {(-1.0, 1.0)}
+
+
+def test_show_images_titles_do_not_touch_the_row_above():
+    fig = show_images(np.random.default_rng(0).random((8, 8, 8)), [f"label {i}" for i in range(8)], ncols=4)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    top_row, bottom_row = fig.axes[:4], fig.axes[4:]
+    lowest_image = min(ax.get_window_extent(renderer).y0 for ax in top_row)
+    highest_title = max(ax.title.get_window_extent(renderer).y1 for ax in bottom_row)
+    assert highest_title < lowest_image
+
+
+def test_show_images_rejects_bad_scales():
+    with pytest.raises(ValueError, match="symmetric"):
+        show_images(np.zeros((2, 4, 4)), symmetric=True, vmin=0)
+    with pytest.raises(ValueError, match="vmin"):
+        show_images(np.zeros((2, 4, 4)), vmin=1, vmax=0)
+    with pytest.raises(ValueError, match="single-channel"):
+        show_images(np.zeros((2, 4, 4, 3)), colorbar=True)
+    with pytest.raises(ValueError, match="title_pad"):
+        show_images(np.zeros((2, 4, 4)), title_pad=-1)
+
+
 def test_heatmap_annotates_and_checks_labels():
     ax = heatmap(np.eye(3), row_labels=list("abc"), col_labels=list("xyz"))
     assert len(ax.texts) == 9

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from utils.scratch.conv import (
-    conv2d, conv2d_loops, conv_output_size, im2col, pad2d, pool2d, receptive_fields,
+    conv2d, conv2d_backward, conv2d_loops, conv_output_size, im2col, pad2d, pool2d, receptive_fields,
 )
 
 CASES = [
@@ -140,3 +140,44 @@ def test_value_errors_say_what_was_expected():
         conv_output_size(8, 0)
     with pytest.raises(ValueError, match=r"layers\[1\] must be >= 1"):
         receptive_fields([(3, 1), (0, 1)])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_conv_backward_matches_autograd_float64(case):
+    x, w, b, stride, padding = _random_case(case)
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_(True) for a in (x, w, b))
+    y = F.conv2d(xt, wt, bt, stride=stride, padding=padding)
+    grad_y = np.random.default_rng(3).standard_normal(tuple(y.shape))
+    y.backward(torch.from_numpy(grad_y))
+    grad_x, grad_w, grad_b = conv2d_backward(x, w, grad_y, stride=stride, padding=padding)
+    for got, expected in ((grad_x, xt.grad), (grad_w, wt.grad), (grad_b, bt.grad)):
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_allclose(got, expected.numpy(), rtol=0, atol=1e-10)
+
+
+def test_conv_backward_input_gradient_is_full_correlation_with_flipped_kernel():
+    # One channel, stride 1, no padding: dL/dx = full cross-correlation of dL/dy with the flipped kernel.
+    rng = np.random.default_rng(4)
+    x, w, grad_y = rng.standard_normal((1, 1, 6, 7)), rng.standard_normal((1, 1, 3, 2)), rng.standard_normal((1, 1, 4, 6))
+    grad_x, _, _ = conv2d_backward(x, w, grad_y)
+    full = conv2d_loops(grad_y, w[:, :, ::-1, ::-1].copy(), padding=(2, 1))
+    np.testing.assert_allclose(grad_x, full, atol=1e-12)
+
+
+def test_conv_backward_rejects_wrong_gradient_shape():
+    x, w, _, _, _ = _random_case(CASES[0])
+    with pytest.raises(ValueError, match="grad_y"):
+        conv2d_backward(x, w, np.zeros((2, 3, 5, 5)))
+
+
+@pytest.mark.parametrize("n,k,p,s,d", [(8, 3, 0, 1, 2), (9, 3, 2, 1, 2), (28, 5, 4, 2, 3), (7, 2, 1, 2, 4), (5, 3, 0, 1, 2)])
+def test_output_size_with_dilation_matches_torch(n, k, p, s, d):
+    y = F.conv2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d)
+    assert conv_output_size(n, k, p, s, d) == y.shape[-1]
+
+
+def test_output_size_rejects_a_dilated_kernel_that_does_not_fit():
+    with pytest.raises(ValueError, match="spanning 5"):
+        conv_output_size(4, 3, 0, 1, 2)
+    with pytest.raises((TypeError, ValueError)):
+        conv_output_size(8, 3, 0, 1, 0)

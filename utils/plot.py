@@ -105,8 +105,19 @@ def show_images(
     cmap: str = "gray_r",
     size: float = 1.0,
     suptitle: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    symmetric: bool = False,
+    colorbar: bool | str = False,
+    title_pad: float = 0.35,
 ) -> plt.Figure:
     """A grid of images, e.g. digits, filters or feature maps.
+
+    By default each single-channel image is scaled to its own range (fine for digits).
+    Images that are to be *compared*, such as learned kernels or feature maps, need one
+    shared scale: pass ``vmin``/``vmax``, or ``symmetric=True`` for signed data (limits
+    ``-m, +m`` with ``m`` the largest ``|value|`` of all images, so 0 is the middle of a
+    diverging map such as ``"RdBu_r"``), and ``colorbar=True`` to show the scale.
 
     Args:
         images: ``(N, H, W)``, ``(N, 1, H, W)``, ``(N, 3, H, W)`` or ``(N, H, W, 3)``.
@@ -115,6 +126,17 @@ def show_images(
         cmap: colour map for single-channel images.
         size: inches per image.
         suptitle: a title over the grid.
+        vmin, vmax: shared colour limits of all single-channel images; a missing one is
+            the minimum / maximum over all images when the other is given or a colour bar
+            is drawn.
+        symmetric: shared limits ``-m, +m`` centred on 0 (signed data); excludes ``vmin``/``vmax``.
+        colorbar: draw one colour bar for the whole grid (needs single-channel images);
+            a string is used as its label.
+        title_pad: extra height per row, as a fraction of ``size``, reserved for titles,
+            so that titles never touch the images above them.
+
+    Returns:
+        The figure.
     """
     stack = _to_image_stack(images)
     n = len(stack)
@@ -122,18 +144,43 @@ def show_images(
         raise ValueError("show_images got no images")
     if titles is not None and len(titles) != n:
         raise ValueError(f"got {n} images but {len(titles)} titles")
+    if symmetric and (vmin is not None or vmax is not None):
+        raise ValueError("give either symmetric=True or vmin/vmax, not both")
+    if title_pad < 0:
+        raise ValueError(f"title_pad must be >= 0, got {title_pad}")
+    rgb = stack.ndim == 4
+    shared = symmetric or vmin is not None or vmax is not None or bool(colorbar)
+    if rgb and shared:
+        raise ValueError("vmin, vmax, symmetric and colorbar apply to single-channel images only")
+    if shared:
+        finite = stack[np.isfinite(stack)]
+        if symmetric:
+            m = float(np.abs(finite).max()) if finite.size else 1.0
+            vmin, vmax = -(m or 1.0), (m or 1.0)
+        else:
+            vmin = float(finite.min()) if vmin is None else vmin
+            vmax = float(finite.max()) if vmax is None else vmax
+        if vmin > vmax:
+            raise ValueError(f"vmin must be <= vmax, got vmin={vmin}, vmax={vmax}")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    row_height = size * (1 + (title_pad if titles is not None else 0.1))
+    extra_width = 0.7 if colorbar else 0.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + extra_width, row_height * nrows + (0.5 if suptitle else 0)),
+                             squeeze=False, layout="constrained")
+    image = None
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
-            ax.imshow(stack[i], cmap=None if stack.ndim == 4 else cmap)
+            image = ax.imshow(stack[i], cmap=None if rgb else cmap, vmin=vmin, vmax=vmax)
             if titles is not None:
                 ax.set_title(str(titles[i]), fontsize=8)
+    if colorbar:
+        bar = fig.colorbar(image, ax=axes, shrink=min(1.0, 0.9 if nrows > 1 else 1.0), aspect=max(10, 12 * nrows))
+        if isinstance(colorbar, str):
+            bar.set_label(colorbar)
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
 
 

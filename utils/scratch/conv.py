@@ -27,6 +27,7 @@ __all__ = [
     "conv2d_loops",
     "im2col",
     "conv2d",
+    "conv2d_backward",
     "pool2d",
     "receptive_fields",
 ]
@@ -42,23 +43,30 @@ def _pair(value: object, name: str, *, minimum: int) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
-def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
-    """Output length along one axis: ``floor((n + 2 * padding - k) / stride) + 1``.
+def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1, dilation: int = 1) -> int:
+    """Output length along one axis: ``floor((n + 2 * padding - dilation * (k - 1) - 1) / stride) + 1``.
+
+    With ``dilation = 1`` (an ordinary kernel) this is ``floor((n + 2 * padding - k) / stride) + 1``.
+    A dilated kernel leaves ``dilation - 1`` gaps between its taps, so it spans
+    ``dilation * (k - 1) + 1`` input positions.
 
     Args:
         n: input length (height or width), ``>= 1``.
         k: kernel (or pooling window) length, ``>= 1``.
         padding: zeros added on *each* side, ``>= 0``.
         stride: step between neighbouring windows, ``>= 1``.
+        dilation: spacing between the kernel's taps, ``>= 1``.
 
     Raises:
         ValueError: if the kernel does not fit into the padded input.
     """
-    for name, value, minimum in (("n", n, 1), ("k", k, 1), ("padding", padding, 0), ("stride", stride, 1)):
+    for name, value, minimum in (("n", n, 1), ("k", k, 1), ("padding", padding, 0), ("stride", stride, 1),
+                                 ("dilation", dilation, 1)):
         check_int(name, value, minimum=minimum)
-    if k > n + 2 * padding:
-        raise ValueError(f"kernel of size {k} does not fit an input of size {n} with padding {padding}")
-    return (n + 2 * padding - k) // stride + 1
+    span = dilation * (k - 1) + 1
+    if span > n + 2 * padding:
+        raise ValueError(f"kernel spanning {span} positions does not fit an input of size {n} with padding {padding}")
+    return (n + 2 * padding - span) // stride + 1
 
 
 def pad2d(x: np.ndarray, padding: int | tuple[int, int]) -> np.ndarray:
@@ -167,6 +175,54 @@ def conv2d(
     if b is not None:
         y = y + b[None, :, None]
     return y.reshape(x.shape[0], w.shape[0], out_h, out_w)  # (N, C_out, H_out, W_out)
+
+
+def conv2d_backward(
+    x: np.ndarray, w: np.ndarray, grad_y: np.ndarray, *, stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of a loss with respect to the input, weights and bias of :func:`conv2d`.
+
+    Given ``grad_y = dL/dy`` for ``y = conv2d(x, w, b, stride=stride, padding=padding)``:
+
+    - ``dL/dw[o, c, u, v] = sum_{n, i, j} grad_y[n, o, i, j] * x_pad[n, c, i*s + u, j*s + v]``:
+      a correlation of the input with the output gradient (one matrix product over
+      :func:`im2col` columns);
+    - ``dL/db[o] = sum_{n, i, j} grad_y[n, o, i, j]``;
+    - ``dL/dx`` is a *full* cross-correlation of ``grad_y`` (padded by ``k - 1`` on each
+      side) with the kernel flipped in both directions and its two channel axes swapped.
+      With stride ``s > 1``, ``grad_y`` first gets ``s - 1`` zeros between its entries
+      (each output saw every ``s``-th window). The padding rows are then cut off.
+
+    Args:
+        x: the layer's input ``(N, C_in, H, W)``.
+        w: its kernels ``(C_out, C_in, kH, kW)``.
+        grad_y: ``dL/dy``, ``(N, C_out, H_out, W_out)``.
+        stride, padding: as in :func:`conv2d`.
+
+    Returns:
+        ``(grad_x, grad_w, grad_b)`` with the shapes of ``x``, ``w`` and ``(C_out,)``.
+    """
+    x, w, _, (sh, sw), (ph, pw), (out_h, out_w) = _check_conv_args(x, w, None, stride, padding)
+    grad_y = check_array(grad_y, "grad_y", ndim=4, shape="(N, C_out, H_out, W_out)")
+    expected = (x.shape[0], w.shape[0], out_h, out_w)
+    if grad_y.shape != expected:
+        raise ValueError(f"grad_y must have the output's shape (N, C_out, H_out, W_out) = {expected}, got {grad_y.shape}")
+    kh, kw = w.shape[2:]
+    n = x.shape[0]
+    cols = im2col(x, (kh, kw), stride=(sh, sw), padding=(ph, pw))  # (N, C_in*kH*kW, L)
+    grad_flat = grad_y.reshape(n, w.shape[0], -1)  # (N, C_out, L)
+    grad_w = np.einsum("nol,nkl->ok", grad_flat, cols).reshape(w.shape)  # (C_out, C_in, kH, kW)
+    grad_b = grad_y.sum(axis=(0, 2, 3))  # (C_out,)
+    # Input gradient: spread grad_y back to stride 1, then a full correlation with the flipped kernel.
+    dilated = np.zeros((n, w.shape[0], (out_h - 1) * sh + 1, (out_w - 1) * sw + 1), dtype=grad_y.dtype)
+    dilated[:, :, ::sh, ::sw] = grad_y  # (N, C_out, (H_out-1)*sH + 1, (W_out-1)*sW + 1)
+    w_flipped = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))  # (C_in, C_out, kH, kW)
+    full = conv2d(dilated, w_flipped, padding=(kh - 1, kw - 1))  # (N, C_in, (H_out-1)*sH + kH, ...)
+    grad_x_pad = np.zeros((n, x.shape[1], x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), dtype=full.dtype)
+    grad_x_pad[:, :, : full.shape[2], : full.shape[3]] = full  # rows no window reached get 0
+    grad_x = grad_x_pad[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]]  # drop the padding: (N, C_in, H, W)
+    return grad_x, grad_w, grad_b
 
 
 def pool2d(
