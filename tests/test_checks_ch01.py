@@ -34,3 +34,20 @@ def test_expect_tuple():
         expect_tuple((1, 2), "(dX, dW, db)", "f")
     with pytest.raises(Mismatch, match=r"f should return a pair \(a, b\)"):
         expect_tuple(np.zeros(2), "(a, b)", "f")
+
+
+def _blocks(X):
+    return np.asarray(X).reshape(-1, 4, 2, 4, 2).sum(axis=(2, 4)).reshape(-1, 16)
+
+
+def test_new_feature_checker_wants_more_than_raw_pixels(capsys):
+    check("ex-ch01-new-feature", lambda X: np.column_stack([X, _blocks(X)]))
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="not better yet.*keep the 64 pixels"):
+        check("ex-ch01-new-feature", _blocks)             # designed features alone lose
+    with pytest.raises(AssertionError, match="not better yet"):
+        check("ex-ch01-new-feature", lambda X: X)         # the raw pixels only tie with themselves
+    with pytest.raises(AssertionError, match="one row per digit"):
+        check("ex-ch01-new-feature", lambda X: _blocks(X)[:10])
+    with pytest.raises(AssertionError, match="NaN or infinite"):
+        check("ex-ch01-new-feature", lambda X: np.column_stack([X, X[:, :1] / 0.0]))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from utils.check import Mismatch, expect_callable, register
+from utils.data import digits_split
 from utils.train import count_parameters as reference_count
 
 PARADIGMS = {"supervised", "unsupervised", "reinforcement"}
@@ -83,3 +87,48 @@ def _check_timeline(answer: object) -> None:
                 f"the first {position} are in the right order, but position {position + 1} is wrong: "
                 "look up the years in the timeline of section 1.4"
             )
+
+
+def _logistic_accuracy(F_fit: np.ndarray, y_fit: np.ndarray, F_eval: np.ndarray, y_eval: np.ndarray) -> float:
+    # The chapter's fit_logistic: standardise with the fitting set's statistics, then fit.
+    scaler = StandardScaler().fit(F_fit)
+    model = LogisticRegression(max_iter=2000).fit(scaler.transform(F_fit), y_fit)
+    return float(model.score(scaler.transform(F_eval), y_eval))
+
+
+def _features_of(my_features: object, X: np.ndarray, name: str) -> np.ndarray:
+    F = my_features(X)  # type: ignore[operator]
+    if isinstance(F, torch.Tensor):
+        F = F.detach().cpu().numpy()
+    F = np.asarray(F, dtype=float)
+    if F.ndim == 1:
+        F = F[:, None]
+    if F.ndim != 2 or F.shape[0] != len(X):
+        raise Mismatch(f"my_features({name}) should return an (N, k) array with one row per digit, "
+                       f"N = {len(X)}; got shape {F.shape}")
+    if not np.isfinite(F).all():
+        raise Mismatch(f"my_features({name}) returned NaN or infinite values: guard divisions (e.g. by the ink)")
+    return F
+
+
+@register("ex-ch01-new-feature", success="A gain you had to design for -- compare it with what a network finds by itself.")
+def _check_new_feature(my_features: object) -> None:
+    expect_callable(my_features, "my_features(X)")
+    split = digits_split()
+    X_train, y_train = split.X_train.numpy(), split.y_train.numpy()
+    X_val, y_val = split.X_val.numpy(), split.y_val.numpy()
+    F_train = _features_of(my_features, X_train.copy(), "X_train")
+    F_val = _features_of(my_features, X_val.copy(), "X_val")
+    if F_train.shape[1] != F_val.shape[1]:
+        raise Mismatch(f"my_features gave {F_train.shape[1]} features for the training digits but "
+                       f"{F_val.shape[1]} for the validation digits: compute the same features for every digit")
+    pixels = _logistic_accuracy(X_train, y_train, X_val, y_val)
+    mine = _logistic_accuracy(F_train, y_train, F_val, y_val)
+    if mine <= pixels:
+        hint = (" Hand-made features alone lose information the pixels hold: keep the 64 pixels and add"
+                " features a linear model cannot form from them, such as block sums or neighbour differences."
+                if F_train.shape[1] < 64 else
+                " Add features that say something about several pixels at once, such as block sums"
+                " or neighbour differences.")
+        raise Mismatch(f"logistic regression on your {F_train.shape[1]} features reaches validation accuracy "
+                       f"{mine:.3f}, on the raw pixels {pixels:.3f}: not better yet.{hint}")
