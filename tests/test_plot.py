@@ -23,6 +23,30 @@ def test_plot_history_pairs_train_and_val():
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]
 
 
+def test_plot_history_colours_by_split_and_names_accuracy():
+    use_book_style()
+    # val before train, and a panel with validation only: colours must follow the split
+    fig = plot_history({"val_loss": [1.1, 0.7], "train_loss": [1, 0.5], "val_acc": [0.4, 0.7], "lr": [0.1, 0.01]})
+    loss_ax, acc_ax, lr_ax = fig.axes[:3]
+    colours = {line.get_label(): line.get_color() for line in loss_ax.lines}
+    assert colours == {"validation": COLORS[1], "training": COLORS[0]}
+    assert acc_ax.lines[0].get_color() == COLORS[1]
+    assert acc_ax.get_ylabel() == "accuracy" and lr_ax.get_ylabel() == "learning rate"
+    width, height = fig.get_size_inches()
+    assert width <= 7  # three panels reflow into two rows to fit the column
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 3
+
+
+def test_plot_history_marks_epochs():
+    fig = plot_history({"train_loss": [3, 2, 1], "val_loss": [3, 2.5, 2.6]}, mark_epochs={"best": 2})
+    ax = fig.axes[0]
+    marks = [line for line in ax.lines if line.get_label() == "best"]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [2, 2]
+    assert "best" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(ValueError, match="between 1 and 3"):
+        plot_history({"train_loss": [3, 2, 1]}, mark_epochs={"best": 0})
+
+
 def test_plot_history_rejects_empty():
     with pytest.raises(TypeError, match="history"):
         plot_history({})

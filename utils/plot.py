@@ -51,17 +51,29 @@ def _as_numpy(x: object, name: str) -> np.ndarray:
     raise TypeError(f"{name} must be a tensor, an array or a sequence, got {type(x).__name__}")
 
 
+_SPLIT_STYLE = {"train": (COLORS[0], "training"), "val": (COLORS[1], "validation")}  # colour by split
+_METRIC_NAMES = {"acc": "accuracy", "loss": "loss", "lr": "learning rate"}
+
+
 def plot_history(
-    history: dict[str, list[float]], *, title: str | None = None
+    history: dict[str, list[float]],
+    *,
+    title: str | None = None,
+    mark_epochs: dict[str, int] | None = None,
 ) -> plt.Figure:
     """Learning curves from a :func:`utils.train.train` history: one panel per metric.
 
     Keys ``train_<metric>`` and ``val_<metric>`` share a panel, e.g. ``train_loss`` and
-    ``val_loss``; any other key gets a panel of its own.
+    ``val_loss``; any other key gets a panel of its own. Training curves are always blue and
+    validation curves orange, in every panel; ``acc`` is spelled "accuracy". Panels are
+    reflowed into rows of two so that the figure fits the book's column (7 in).
 
     Args:
         history: ``{name: per-epoch values}``, all lists of the same length.
         title: a title over the whole figure.
+        mark_epochs: ``{label: epoch}`` (epochs counted from 1, as on the x axis): a dashed
+            vertical line in every panel, e.g. ``{"best validation loss": 12}`` or
+            ``{"learning rate / 10": 15}``.
     """
     if not isinstance(history, dict) or not history:
         raise TypeError("history must be a non-empty dict of per-epoch lists, e.g. from train()")
@@ -69,13 +81,30 @@ def plot_history(
     for key in history:
         metric = key.split("_", 1)[1] if key.startswith(("train_", "val_")) else key
         metrics.setdefault(metric, []).append(key)
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.4), squeeze=False)
-    for ax, (metric, keys) in zip(axes[0], metrics.items()):
+    n_epochs = max(len(v) for v in history.values())
+    marks = dict(mark_epochs or {})
+    for label, epoch in marks.items():
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not 1 <= epoch <= n_epochs:
+            raise ValueError(f"mark_epochs[{label!r}] must be an epoch between 1 and {n_epochs}, got {epoch!r}")
+    ncols = min(2, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.5 * ncols if ncols > 1 else 4.8, 3.2 * nrows),
+                             squeeze=False)
+    for ax, (metric, keys) in zip(axes.flat, metrics.items()):
+        name = _METRIC_NAMES.get(metric, metric)
         for key in keys:
             values = _as_numpy(history[key], f"history[{key!r}]")
-            ax.plot(np.arange(1, len(values) + 1), values, label=key.split("_", 1)[0], marker=".")
-        ax.set(xlabel="epoch", ylabel=metric, title=metric)
-        ax.legend()
+            split = key.split("_", 1)[0]
+            color, label = _SPLIT_STYLE.get(split, ("0.3", name))
+            ax.plot(np.arange(1, len(values) + 1), values, color=color, label=label, marker=".")
+        for i, (label, epoch) in enumerate(marks.items()):
+            ax.axvline(epoch, color="0.35", ls=("--", ":", "-.")[i % 3], lw=1, label=label)
+        ax.set(xlabel="epoch", ylabel=name, title=name)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        if len(keys) > 1 or marks:
+            ax.legend(fontsize=8)
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -16,13 +16,15 @@ __all__ = ["draw_graph"]
 def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = True) -> plt.Axes:
     """Draw the computational graph of ``root`` with matplotlib, inputs on the left.
 
-    Each value is a box with its label, data and (optionally) gradient; each operation
-    is a circle. A node's column is the length of the longest path from a leaf to it.
+    Each value is a box with its label and data; each operation is a circle. A node's
+    column is the length of the longest path from a leaf to it. With ``show_grad`` the
+    figure shows the backward pass: each value's ``grad`` is written below its box (orange)
+    and the arrows point from the output back to the inputs, the direction gradients flow.
 
     Args:
         root: the output value.
         ax: axes to draw into; a new figure if ``None``.
-        show_grad: also print each value's ``grad``.
+        show_grad: show the gradients and reverse the arrows.
     """
     order = topological_order(root)
     depth: dict[int, int] = {}
@@ -48,13 +50,16 @@ def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = Tru
         _, ax = plt.subplots(figsize=(width, height))
     box = dict(boxstyle="round,pad=0.3", fc="#E8F1F8", ec="#0072B2")
     circle = dict(boxstyle="circle,pad=0.25", fc="#FBE9DF", ec="#D55E00")
-    arrow = dict(arrowstyle="->", color="0.4", lw=1, shrinkA=4, shrinkB=4)
+    # Forward: arrows from inputs to outputs. Backward: the same edges, pointing back, in orange.
+    arrow = dict(arrowstyle="<-" if show_grad else "->", color="#D55E00" if show_grad else "0.4",
+                 lw=1, shrinkA=4, shrinkB=4)
     for node in order:
         x, y = pos[id(node)]
         text = (f"{node.label} " if node.label else "") + f"{node.data:.3g}"
-        if show_grad:
-            text += f"\ngrad {node.grad:.3g}"
         ax.annotate(text, (x, y), ha="center", va="center", fontsize=8, bbox=box, zorder=3)
+        if show_grad:
+            ax.annotate(f"{node.grad:.3g}", (x, y - 0.25), ha="center", va="center", fontsize=8,
+                        color="#D55E00", zorder=3)
         if node.op:
             ox = x - 1.0
             ax.annotate(node.op, (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
@@ -65,6 +70,6 @@ def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = Tru
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_ylim(min(ys) - (0.5 if show_grad else 0.4), max(ys) + 0.4)
     ax.axis("off")
     return ax
