@@ -179,3 +179,38 @@ def test_solutions_are_folded_in_jupyter(notebook):
     open_cells = [i for i in cells if nb.cells[i].metadata.get("jupyter") != folded(nb.cells[i])]
     assert not open_cells, (
         f"solution cells {open_cells} open in Jupyter: run `python -m tools.chapter_format --fold {path.relative_to(path.parents[1])}`")
+
+
+CHAPTER_MENTION = re.compile(r"\bchapters?\s+((?:\d+(?:\s*(?:[-–,]|and|or|to)\s*)?)+)", re.I)
+
+
+def chapter_numbers_mentioned(text: str) -> set[int]:
+    """The chapter numbers a text names ("chapter 7", "chapters 4-6", "chapters 2 and 9")."""
+    found = set()
+    for match in CHAPTER_MENTION.finditer(text):
+        # another book's chapters: "chapter 10 of {cite}`...`", "{cite:p}`prince2023understanding`, chapters 14-18"
+        if re.match(r"\s*of\b", text[match.end():]) or re.search(r"`\s*,?\s*$", text[:match.start()]):
+            continue
+        numbers = [int(n) for n in re.findall(r"\d+", match[1])]
+        found.update(numbers)
+        if re.search(r"\d\s*(?:[-–]|to)\s*\d", match[1]) and len(numbers) == 2:
+            found.update(range(numbers[0], numbers[1] + 1))
+    return found
+
+
+def test_chapter_mentions_are_parsed():
+    assert chapter_numbers_mentioned("see chapter 7, and chapters 2-4 or chapters 5 and 9") == {2, 3, 4, 5, 7, 9}
+    assert chapter_numbers_mentioned("Chapter 20 of {cite:p}`goodfellow2016deep`") == set()
+    assert chapter_numbers_mentioned("Prince {cite:p}`prince2023understanding`, chapters 14-18") == set()
+
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted((CHAPTERS[0].parents[1] / "book").glob("*.md")),
+                         ids=lambda p: p.name)
+def test_chapter_references_resolve(path):
+    """A reader can open every chapter the text names: a chapter not written yet is named by its topic."""
+    text = (
+        "\n".join(markdown(read(path)) + [c.source for c in code_cells(read(path))])
+        if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+    )
+    missing = sorted(n for n in chapter_numbers_mentioned(text) if n > len(CHAPTERS))
+    assert not missing, f"{path.name} names chapter(s) {missing}, which do not exist yet: name the topic instead"
