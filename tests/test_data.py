@@ -78,18 +78,53 @@ def test_sample_photos():
     assert np.allclose(gray, photos["flower"] @ [0.299, 0.587, 0.114])
 
 
-def test_mnist1d_split_is_generated_offline_and_keeps_numpy_state():
-    import numpy as np
+def test_mnist1d_split_is_generated_offline_and_keeps_global_rng_state():
+    import random
 
     from utils.data import mnist1d_split
 
     np.random.seed(123)
-    expected_next = np.random.rand()
+    random.seed(123)
+    expected = (np.random.rand(), random.random())
     np.random.seed(123)
+    random.seed(123)
     split = mnist1d_split(as_sequences=True)
-    assert np.random.rand() == expected_next  # make_dataset's reseeding did not leak
+    # make_dataset reseeds both generators (seed 42); neither reseeding may leak out.
+    assert (np.random.rand(), random.random()) == expected
     assert split.sizes() == {"train": 3200, "val": 800, "test": 1000}
     assert split.X_train.shape == (3200, 1, 40) and split.X_train.dtype == torch.float32
+    assert split.y_train.shape == (3200,) and split.y_train.dtype == torch.int64
     assert sorted(split.y_test.unique().tolist()) == list(range(10))
-    with pytest.raises(ValueError, match="strictly between"):
-        mnist1d_split(val_fraction=1.5)
+    per_class = torch.bincount(torch.cat([split.y_train, split.y_val]), minlength=10)
+    assert (torch.bincount(split.y_val, minlength=10) - 0.2 * per_class).abs().max() <= 1  # stratified
+
+
+def test_mnist1d_split_is_deterministic_and_cached_safely():
+    from utils.data import mnist1d_split
+
+    a, b = mnist1d_split(), mnist1d_split()
+    assert a.X_train.shape == (3200, 40)
+    for name in ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test"):
+        assert torch.equal(getattr(a, name), getattr(b, name)), name
+    a.X_test.zero_()  # callers get their own tensors: the cached signals are not changed
+    assert not torch.equal(a.X_test, mnist1d_split().X_test)
+    c = mnist1d_split(seed=1)  # another train/validation split of the same 4,000 signals
+    assert not torch.equal(a.y_val, c.y_val) and torch.equal(b.y_test, c.y_test)
+    assert torch.allclose(torch.cat([a.X_train, a.X_val]).sum(0), torch.cat([c.X_train, c.X_val]).sum(0), atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"val_fraction": 1.5}, ValueError, "strictly between"),
+        ({"val_fraction": "0.2"}, TypeError, "val_fraction"),
+        ({"seed": 1.0}, TypeError, "seed must be an int"),
+        ({"seed": True}, TypeError, "seed must be an int"),
+        ({"as_sequences": 1}, TypeError, "as_sequences"),
+    ],
+)
+def test_mnist1d_split_rejects_bad_arguments(kwargs, error, match):
+    from utils.data import mnist1d_split
+
+    with pytest.raises(error, match=match):
+        mnist1d_split(**kwargs)
