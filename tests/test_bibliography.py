@@ -1,4 +1,4 @@
-"""The bibliography parses, and every citation in the chapters and book pages names an entry.
+"""The bibliography parses, every citation in the chapters and book pages names an entry, and every entry is cited.
 
 The book build finds these too, but only after executing every chapter; this is the fast tier.
 """
@@ -24,3 +24,9 @@ def test_references_parse_and_cover_every_citation():
     entries = parse_file(ROOT / "book" / "references.bib").entries  # raises on a syntax error
     missing = sorted(_cited_keys() - set(entries))
     assert not missing, f"cited but not in book/references.bib: {missing}"
+
+
+def test_every_reference_is_cited_where_it_is_used():
+    """The bibliography page lists only what the book cites (no ``:all:``), so an entry nobody cites is dead weight."""
+    uncited = sorted(set(parse_file(ROOT / "book" / "references.bib").entries) - _cited_keys())
+    assert not uncited, f"in book/references.bib but cited nowhere (cite them where used, or remove them): {uncited}"

@@ -116,7 +116,7 @@ class CharVocab:
         return torch.tensor([self.index[ch] for ch in text], dtype=torch.long)
 
     def decode(self, ids: torch.Tensor | Sequence[int]) -> str:
-        """The string whose ids are ``ids`` (a 1-D tensor or a sequence of ints)."""
+        """The string whose ids are ``ids`` (a tensor of shape ``(n,)`` or a sequence of ints)."""
         values = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
         if any(not 0 <= i < len(self.chars) for i in values):
             raise ValueError(f"ids must lie in 0..{len(self.chars) - 1}")

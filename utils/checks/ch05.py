@@ -67,3 +67,63 @@ def check_early_stopping(early_stopping: object) -> None:
         if got == expected[::-1] and expected[0] != expected[1]:
             raise Mismatch("you returned (best_epoch, stop_epoch); return (stop_epoch, best_epoch)")
         expect_equal(got, expected, f"early_stopping({losses}, patience={patience})")
+
+
+def _batch_norm_variants(X: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> list[tuple[np.ndarray, str]]:
+    """Common wrong answers to ``ex-ch05-batch-norm``, each with the hint it deserves."""
+    mu, var = X.mean(axis=0), X.var(axis=0)
+    mu_row, var_row = X.mean(axis=1, keepdims=True), X.var(axis=1, keepdims=True)
+    variants = [
+        (gamma * (X - mu) / np.sqrt(X.var(axis=0, ddof=1) + eps) + beta,
+         "normalise with the biased batch variance (divide by B, np.var's default); the unbiased "
+         "one (divide by B - 1) only goes into the running variance that evaluation mode uses"),
+        (gamma * (X - mu) / (np.sqrt(var) + eps) + beta,
+         "eps belongs inside the square root: divide by sqrt(var + eps), not sqrt(var) + eps"),
+        (gamma * (X - mu) / np.sqrt(var) + beta,
+         "add eps to the variance before taking the square root"),
+        (gamma * (X - mu_row) / np.sqrt(var_row + eps) + beta,
+         "you normalised each example (row) over its features, which is layer normalisation; "
+         "batch normalisation normalises each feature (column) over the batch, axis 0"),
+        (beta * (X - mu) / np.sqrt(var + eps) + gamma,
+         "scale by gamma, then shift by beta: gamma * x_hat + beta"),
+    ]
+    if X.shape[0] == X.shape[1]:  # axis 1 without keepdims broadcasts silently only when B == C
+        variants.append((gamma * (X - mu_row.ravel()) / np.sqrt(var_row.ravel() + eps) + beta,
+                         "take the mean and variance over the batch, axis 0 (one per feature), not over axis 1"))
+    return variants
+
+
+def _matching_hint(got: object, expected: np.ndarray, variants: list[tuple[np.ndarray, str]]) -> str | None:
+    """The hint of the wrong answer ``got`` matches, or ``None`` (right, or wrong in another way)."""
+    try:
+        got = got.detach().cpu().double().numpy() if isinstance(got, torch.Tensor) else np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    close = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)  # noqa: E731
+    if close(got, expected):
+        return None
+    return next((hint for wrong, hint in variants if close(got, wrong)), None)
+
+
+@register("ex-ch05-batch-norm", success="Batch statistics, biased variance, eps inside the root: as nn.BatchNorm1d.")
+def check_batch_norm(batch_norm: object) -> None:
+    """``batch_norm(X, gamma, beta, eps)`` is the training-mode output of ``nn.BatchNorm1d`` on ``(B, C)``."""
+    expect_callable(batch_norm, "batch_norm(X, gamma, beta, eps)")
+    rng = np.random.default_rng(9)
+    # A square batch first (B = C), so that normalising over the wrong axis still runs and is
+    # recognised; a large eps with small-variance features, where eps inside or outside the
+    # square root (or missing) makes a visible difference.
+    for B, C, eps, scale in [(5, 5, 1e-5, 3.0), (8, 3, 0.5, 0.3), (16, 7, 1e-3, 2.0)]:
+        X = rng.standard_normal((B, C)) * scale + rng.uniform(-3, 3, C)
+        gamma, beta = rng.uniform(0.5, 2.0, C), rng.standard_normal(C)
+        ref = torch.nn.BatchNorm1d(C, eps=eps).double()  # a fresh module is in training mode
+        with torch.no_grad():
+            ref.weight.copy_(torch.from_numpy(gamma))
+            ref.bias.copy_(torch.from_numpy(beta))
+            expected = ref(torch.from_numpy(X)).numpy()
+        got = batch_norm(X.copy(), gamma.copy(), beta.copy(), eps)
+        hint = _matching_hint(got, expected, _batch_norm_variants(X, gamma, beta, eps))
+        if hint is not None:
+            raise Mismatch(hint)
+        expect_close(got, expected, f"batch_norm(X, gamma, beta, eps={eps}) for X of shape ({B}, {C})",
+                     rtol=1e-9, atol=1e-12)

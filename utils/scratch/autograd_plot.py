@@ -16,15 +16,17 @@ __all__ = ["draw_graph"]
 def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = True) -> plt.Axes:
     """Draw the computational graph of ``root`` with matplotlib, inputs on the left.
 
-    Each value is a box with its label and data; each operation is a circle. A node's
-    column is the length of the longest path from a leaf to it. With ``show_grad`` the
-    figure shows the backward pass: each value's ``grad`` is written below its box (orange)
-    and the arrows point from the output back to the inputs, the direction gradients flow.
+    Each value is a box with its label, its ``data`` written above it; each operation is a
+    circle. Grey arrows point forwards, from the inputs to the output. With ``show_grad``
+    the same figure shows the backward pass too: each value's ``grad`` is written below its
+    box (orange), and orange arrows beneath the grey ones point backwards, from the output
+    to the inputs, the direction gradients flow. A node's column is the length of the
+    longest path from a leaf to it.
 
     Args:
-        root: the output value.
+        root: the output value (call ``root.backward()`` first to show real gradients).
         ax: axes to draw into; a new figure if ``None``.
-        show_grad: show the gradients and reverse the arrows.
+        show_grad: also show the gradients and the backward arrows.
     """
     order = topological_order(root)
     depth: dict[int, int] = {}
@@ -40,36 +42,47 @@ def draw_graph(root: Value, *, ax: plt.Axes | None = None, show_grad: bool = Tru
     columns: dict[int, list[Value]] = {}
     for node in order:
         columns.setdefault(depth[id(node)], []).append(node)
+    # Computed values on the bottom row, so that a chain of operations reads as one straight
+    # line; the inputs an operation takes on the way stack above it.
     pos: dict[int, tuple[float, float]] = {}
     for col, nodes in columns.items():
-        for i, node in enumerate(nodes):
-            pos[id(node)] = (2.0 * col, (len(nodes) - 1) / 2 - i)
+        for row, node in enumerate(sorted(nodes, key=lambda n: not n.op)):  # stable: computed first
+            pos[id(node)] = (2.0 * col, float(row))
     if ax is None:
         width = 2.2 * (max(columns) + 1) + 1
-        height = 1.1 * max(len(n) for n in columns.values()) + 1
+        height = 1.0 * max(len(n) for n in columns.values()) + 0.8
         _, ax = plt.subplots(figsize=(width, height))
     box = dict(boxstyle="round,pad=0.3", fc="#E8F1F8", ec="#0072B2")
-    circle = dict(boxstyle="circle,pad=0.25", fc="#FBE9DF", ec="#D55E00")
-    # Forward: arrows from inputs to outputs. Backward: the same edges, pointing back, in orange.
-    arrow = dict(arrowstyle="<-" if show_grad else "->", color="#D55E00" if show_grad else "0.4",
-                 lw=1, shrinkA=4, shrinkB=4)
+    symbols = {"*": "×", "-": "−"}  # the engine's op names, as printed maths
+    circle = dict(boxstyle="circle,pad=0.25", fc="#F2F2F2", ec="0.4")
+    forward = dict(arrowstyle="->", color="0.4", lw=1, shrinkA=3, shrinkB=3)
+    backward = dict(arrowstyle="<-", color="#D55E00", lw=1, shrinkA=3, shrinkB=3)
+    # With gradients, each edge carries two arrows: forward just above it, backward just below.
+    lanes = [(forward, 0.06), (backward, -0.06)] if show_grad else [(forward, 0.0)]
+
+    def edge(start: tuple[float, float], end: tuple[float, float]) -> None:
+        for style, dy in lanes:
+            ax.annotate("", (end[0], end[1] + dy), (start[0], start[1] + dy), arrowprops=style)
+
     for node in order:
         x, y = pos[id(node)]
-        text = (f"{node.label} " if node.label else "") + f"{node.data:.3g}"
-        ax.annotate(text, (x, y), ha="center", va="center", fontsize=8, bbox=box, zorder=3)
+        ax.annotate(node.label or "", (x, y), ha="center", va="center", fontsize=9, bbox=box, zorder=3)
+        ax.annotate(f"{node.data:.3g}", (x, y + 0.3), ha="center", va="center", fontsize=8, zorder=3)
         if show_grad:
-            ax.annotate(f"{node.grad:.3g}", (x, y - 0.25), ha="center", va="center", fontsize=8,
+            # An input above the bottom row sends its edge down to the right: keep its gradient left of it.
+            gx, ha = (x + 0.2, "right") if y > 0 else (x, "center")
+            ax.annotate(f"{node.grad:.3g}", (gx, y - 0.3), ha=ha, va="center", fontsize=8,
                         color="#D55E00", zorder=3)
         if node.op:
             ox = x - 1.0
-            ax.annotate(node.op, (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
-            ax.annotate("", (x - 0.35, y), (ox + 0.2, y), arrowprops=arrow)
+            ax.annotate(symbols.get(node.op, node.op), (ox, y), ha="center", va="center", fontsize=8, bbox=circle, zorder=3)
+            edge((ox + 0.2, y), (x - 0.25, y))
             for parent in node.parents:
                 px, py = pos[id(parent)]
-                ax.annotate("", (ox - 0.15, y), (px + 0.4, py), arrowprops=arrow)
+                edge((px + 0.25, py), (ox - 0.2, y))
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - (0.5 if show_grad else 0.4), max(ys) + 0.4)
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_ylim(min(ys) - (0.45 if show_grad else 0.3), max(ys) + 0.45)
     ax.axis("off")
     return ax

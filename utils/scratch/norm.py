@@ -47,10 +47,12 @@ class BatchNorm1d:
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def train(self, mode: bool = True) -> "BatchNorm1d":
+        """Switch to training mode (batch statistics), or to evaluation mode with ``mode=False``."""
         self.training = mode
         return self
 
     def eval(self) -> "BatchNorm1d":
+        """Switch to evaluation mode: normalise with the running statistics."""
         return self.train(False)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:

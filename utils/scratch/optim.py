@@ -67,7 +67,7 @@ class SGD(Optimizer):
     """Gradient descent, optionally with (heavy-ball) momentum, as ``torch.optim.SGD``.
 
     Args:
-        params: parameter arrays.
+        params: the parameter arrays, float NumPy arrays of any shapes.
         lr: learning rate.
         momentum: ``mu`` in ``v <- mu v + g``; 0 gives plain gradient descent.
         weight_decay: L2 coefficient added to the gradient as ``weight_decay * p``.
@@ -94,7 +94,7 @@ class RMSProp(Optimizer):
     """RMSProp: divide each gradient by a running root-mean-square, as ``torch.optim.RMSprop``.
 
     Args:
-        params: parameter arrays.
+        params: the parameter arrays, float NumPy arrays of any shapes.
         lr: learning rate.
         alpha: decay of the running average of squared gradients.
         eps: added to the root mean square, to avoid dividing by zero.
@@ -125,7 +125,7 @@ class Adam(Optimizer):
         p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 
     Args:
-        params: parameter arrays.
+        params: the parameter arrays, float NumPy arrays of any shapes.
         lr: learning rate.
         betas: ``(b1, b2)``, decay rates of the two averages.
         eps: added to the denominator.
