@@ -16,6 +16,14 @@ def test_conv_flops_checker():
         check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_in * c_out * k * k * h * w + c_out * h * w)
     with pytest.raises(AssertionError, match="C_in"):
         check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_out * k * k * h * w)
+    with pytest.raises(AssertionError, match=r"k\*\*2 weights"):  # k instead of k squared
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_in * c_out * k * h * w)
+    with pytest.raises(AssertionError, match="H_out \\* W_out positions"):  # the output size forgotten
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_in * c_out * k * k)
+    with pytest.raises(AssertionError, match="bias"):  # the bias counted as one more multiply-accumulate
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 2 * c_out * h * w * (c_in * k * k + 1))
+    with pytest.raises(AssertionError, match="2 FLOPs per multiply-accumulate, and leave the bias out"):
+        check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: c_out * h * w * (c_in * k * k + 1))
     with pytest.raises(AssertionError, match="should be"):
         check("ex-ch10-conv-flops", lambda c_in, c_out, k, h, w: 0)
     with pytest.raises(AssertionError, match="function"):
@@ -42,6 +50,18 @@ def test_q_update_checker(capsys):
         Q[s, a] += alpha * (target - Q[s, a])
         return Q
 
+    def no_alpha(Q, s, a, r, s_next, done, alpha, gamma):  # jumps onto the target
+        return _right(Q, s, a, r, s_next, done, 1.0, gamma)
+
+    def no_gamma(Q, s, a, r, s_next, done, alpha, gamma):
+        return _right(Q, s, a, r, s_next, done, alpha, 1.0)
+
+    def away_from_target(Q, s, a, r, s_next, done, alpha, gamma):  # the step has the wrong sign
+        return _right(Q, s, a, r, s_next, done, -alpha, gamma)
+
+    def minus_future(Q, s, a, r, s_next, done, alpha, gamma):  # r - gamma * max Q
+        return _right(Q, s, a, r, s_next, done, alpha, -gamma)
+
     def whole_row(Q, s, a, r, s_next, done, alpha, gamma):
         Q = _right(Q, s, a, r, s_next, done, alpha, gamma)
         Q[s] = Q[s, a]
@@ -54,6 +74,14 @@ def test_q_update_checker(capsys):
         check("ex-ch10-q-update", ignores_done)
     with pytest.raises(AssertionError, match="not the mean"):
         check("ex-ch10-q-update", mean_target)
+    with pytest.raises(AssertionError, match="only a step alpha"):
+        check("ex-ch10-q-update", no_alpha)
+    with pytest.raises(AssertionError, match="by gamma"):
+        check("ex-ch10-q-update", no_gamma)
+    with pytest.raises(AssertionError, match="Sign error: move Q"):
+        check("ex-ch10-q-update", away_from_target)
+    with pytest.raises(AssertionError, match="Sign error: the discounted value"):
+        check("ex-ch10-q-update", minus_future)
     with pytest.raises(AssertionError, match="only the entry"):
         check("ex-ch10-q-update", whole_row)
     with pytest.raises(AssertionError, match="returned None"):

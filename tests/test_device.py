@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from utils.device import get_device, set_seed
+from utils.device import get_device, set_seed, synchronize
 
 
 def test_set_seed_makes_all_generators_repeat():
@@ -51,3 +51,18 @@ def test_get_device_prefers_cuda_then_mps_then_cpu(monkeypatch, capsys, cuda, mp
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
     assert get_device().type == expected
     assert f"Using device: {expected}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("device, waits_on", [("cpu", None), ("cuda", "cuda"), (torch.device("mps"), "mps")])
+def test_synchronize_waits_on_the_device_that_ran_the_work(monkeypatch, device, waits_on):
+    # Whatever this machine has: which backend's synchronize is called is what is tested.
+    calls = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: calls.append("cuda"))
+    monkeypatch.setattr(torch.mps, "synchronize", lambda: calls.append("mps"))
+    synchronize(device)
+    assert calls == ([waits_on] if waits_on else [])
+
+
+def test_synchronize_rejects_an_unknown_device():
+    with pytest.raises(ValueError, match="cpu, cuda and mps"):
+        synchronize("meta")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import torch
+import torch.distributed as dist
 
 from utils.data import digits_split
-from utils.distributed import ddp_gradients, digits_mlp, free_port, single_process_gradients
+from utils.distributed import ddp_gradients, digits_mlp, single_process_gradients
 
 
 def _batch(n: int = 64):
@@ -14,15 +17,32 @@ def _batch(n: int = 64):
     return split.X_train[:n], split.y_train[:n]
 
 
-def test_free_port_is_a_port():
-    port = free_port()
-    assert isinstance(port, int) and 0 < port < 65536
+def _crash_on_rank_1():
+    # A model factory whose second process fails (module level: spawn pickles it by name).
+    if dist.get_rank() == 1:
+        raise RuntimeError("worker crashed on purpose")
+    return digits_mlp()
+
+
+def _hang_on_rank_1():
+    # A model factory whose second process never returns, so the first waits in DDP's broadcast.
+    if dist.get_rank() == 1:
+        time.sleep(600)
+    return digits_mlp()
 
 
 def test_digits_mlp_is_reproducible_float64():
     a, b = digits_mlp(), digits_mlp()
     for p, q in zip(a.parameters(), b.parameters()):
         assert p.dtype == torch.float64 and torch.equal(p, q)
+
+
+def test_digits_mlp_leaves_the_callers_random_stream_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    digits_mlp()
+    assert torch.equal(torch.rand(3), expected)
 
 
 def test_ddp_gradients_equal_single_process_gradients():
@@ -37,6 +57,21 @@ def test_ddp_gradients_equal_single_process_gradients():
     # and a shard alone does NOT give the full-batch gradient: the all-reduce matters
     alone = single_process_gradients(digits_mlp, X[:32], y[:32])
     assert max((alone[k] - reference[k]).abs().max().item() for k in reference) > 1e-4
+
+
+def test_a_crashing_worker_raises_a_clear_error():
+    X, y = _batch()
+    with pytest.raises(RuntimeError, match="worker 1 of 2 failed") as info:
+        ddp_gradients(_crash_on_rank_1, X, y, world_size=2, timeout_s=120)
+    assert "crashed on purpose" in str(info.value)  # the worker's own error is passed on
+
+
+def test_a_hanging_worker_times_out_instead_of_hanging():
+    X, y = _batch()
+    start = time.monotonic()
+    with pytest.raises(TimeoutError, match="did not finish within 8"):
+        ddp_gradients(_hang_on_rank_1, X, y, world_size=2, timeout_s=8)
+    assert time.monotonic() - start < 60  # the deadline plus the time to stop the processes
 
 
 @pytest.mark.parametrize(

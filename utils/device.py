@@ -8,7 +8,7 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["set_seed", "get_device"]
+__all__ = ["set_seed", "get_device", "synchronize"]
 
 
 def set_seed(seed: int = 0) -> None:
@@ -50,3 +50,21 @@ def get_device(verbose: bool = True) -> torch.device:
     if verbose:
         print(f"Using device: {device} ({name})")
     return device
+
+
+def synchronize(device: torch.device | str) -> None:
+    """Wait until every operation queued on ``device`` has finished (a no-op on the CPU).
+
+    GPU kernels run asynchronously: a call returns as soon as its work is queued. Call this
+    before reading a clock, or a timing measures only the queueing. Introduced in chapter 10.
+
+    Args:
+        device: the device that ran the work, e.g. the one ``get_device()`` returned.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+    elif device.type != "cpu":
+        raise ValueError(f"synchronize knows the devices cpu, cuda and mps, got {device.type!r}")

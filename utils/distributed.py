@@ -6,8 +6,10 @@ worker function lives here, in an importable module, because ``torch.multiproces
 starts its processes with the *spawn* method, which pickles the function by name: a function
 defined in a notebook cannot be found by the new process.
 
-Everything runs on the CPU with the gloo backend and a port on 127.0.0.1, so it works on a
-laptop and inside a Jupyter kernel. Timeouts make a failure raise instead of hanging.
+Everything runs on the CPU with the gloo backend, and the processes find each other through
+a file in a fresh temporary folder (a ``file://`` rendezvous: no network port to pick, so no
+race with another program for it). It works on a laptop and inside a Jupyter kernel. A
+crashed worker or a deadline makes the parent raise instead of hanging.
 
 Introduced in chapter 10.
 """
@@ -15,8 +17,6 @@ Introduced in chapter 10.
 from __future__ import annotations
 
 import datetime
-import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -27,21 +27,9 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch import nn
 
-__all__ = ["free_port", "ddp_gradients", "single_process_gradients", "digits_mlp"]
+__all__ = ["ddp_gradients", "single_process_gradients", "digits_mlp"]
 
 ModelFactory = Callable[[], nn.Module]
-
-
-def free_port() -> int:
-    """Ask the operating system for a free TCP port on 127.0.0.1.
-
-    Returns:
-        a port number that was free a moment ago (another program could take it before we
-        use it; the window is tiny).
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))  # port 0: let the OS choose
-        return int(s.getsockname()[1])
 
 
 def _check_inputs(make_model: object, X: object, y: object, world_size: int) -> None:
@@ -79,14 +67,12 @@ def single_process_gradients(make_model: ModelFactory, X: torch.Tensor, y: torch
     return {name: p.grad.detach().clone() for name, p in model.named_parameters()}
 
 
-def _worker(rank: int, world_size: int, port: int, make_model: ModelFactory, X: torch.Tensor,
+def _worker(rank: int, world_size: int, make_model: ModelFactory, X: torch.Tensor,
             y: torch.Tensor, out_dir: str, timeout_s: float) -> None:
     # One process of the group: its own shard, one backward pass, DDP's all-reduce, save.
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
     torch.set_num_threads(1)  # two processes on a small machine: do not oversubscribe the cores
-    dist.init_process_group("gloo", rank=rank, world_size=world_size,
-                            timeout=datetime.timedelta(seconds=timeout_s))
+    dist.init_process_group("gloo", init_method=(Path(out_dir) / "rendezvous").as_uri(), rank=rank,
+                            world_size=world_size, timeout=datetime.timedelta(seconds=timeout_s))
     try:
         model = nn.parallel.DistributedDataParallel(make_model())  # broadcasts rank 0's weights
         shard = X.shape[0] // world_size
@@ -106,7 +92,7 @@ def ddp_gradients(make_model: ModelFactory, X: torch.Tensor, y: torch.Tensor, *,
 
     Process ``r`` computes the mean cross-entropy on rows ``r*B/W .. (r+1)*B/W - 1`` of the
     batch; DDP averages the gradients over the processes with an all-reduce (gloo backend,
-    CPU, MASTER_ADDR 127.0.0.1 and a free port).
+    CPU, a ``file://`` rendezvous in a temporary folder).
 
     Args:
         make_model: a picklable function (defined in a module, not a notebook) that builds
@@ -119,27 +105,41 @@ def ddp_gradients(make_model: ModelFactory, X: torch.Tensor, y: torch.Tensor, *,
 
     Returns:
         one ``{parameter name: gradient}`` dict per process, in rank order.
+
+    Raises:
+        RuntimeError: a process raised or died; the message names it and says why.
+        TimeoutError: the processes had not finished after ``timeout_s`` seconds.
     """
     _check_inputs(make_model, X, y, world_size)
     with tempfile.TemporaryDirectory() as out_dir:
-        context = mp.spawn(_worker, args=(world_size, free_port(), make_model, X, y, out_dir, timeout_s),
+        context = mp.spawn(_worker, args=(world_size, make_model, X, y, out_dir, timeout_s),
                            nprocs=world_size, join=False, start_method="spawn")
         deadline = time.monotonic() + timeout_s
-        while not context.join(timeout=1.0):  # join returns True once every process has finished
-            if time.monotonic() > deadline:
-                for process in context.processes:
-                    if process.is_alive():
-                        process.kill()
-                raise TimeoutError(f"the {world_size} processes did not finish within {timeout_s} s")
+        try:
+            while not context.join(timeout=1.0):  # True once every process has finished
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the {world_size} processes did not finish within {timeout_s} s "
+                                       "(a worker hangs, or the machine is too busy: raise timeout_s)")
+        except (mp.ProcessRaisedException, mp.ProcessExitedException) as e:  # join() stopped the others
+            raise RuntimeError(f"data-parallel worker {e.error_index} of {world_size} failed: {e}") from None
+        finally:
+            for process in context.processes:  # never leave a worker behind
+                if process.is_alive():
+                    process.kill()
+                    process.join()
         return [torch.load(Path(out_dir) / f"rank{r}.pt", weights_only=True) for r in range(world_size)]
 
 
 def digits_mlp() -> nn.Module:
     """A small float64 MLP for 64-pixel digits, always with the same initial weights.
 
+    The weights come from a private generator seeded with 0 (``fork_rng``), so building the
+    model leaves the caller's random-number stream as it was.
+
     Returns:
-        ``nn.Sequential(Linear(64, 32), ReLU, Linear(32, 10))`` in float64, seeded with 0.
+        ``nn.Sequential(Linear(64, 32), ReLU, Linear(32, 10))`` in float64.
     """
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)).double()
+    with torch.random.fork_rng(devices=[]):  # CPU only; restores the global state on exit
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10)).double()
 

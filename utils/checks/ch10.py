@@ -16,13 +16,17 @@ def check_conv_flops(conv_flops) -> None:
         got = expect_number(conv_flops(c_in, c_out, k, h, w), f"conv_flops({c_in}, {c_out}, {k}, {h}, {w})")
         if got == 2 * macs:
             continue
-        hint = ""
-        if got == macs:
-            hint = " You counted multiply-accumulates; a FLOP counter counts the multiply and the add: 2 per MAC."
-        elif got == 2 * macs + c_out * h * w or got == macs + c_out * h * w:
-            hint = " Leave the bias out, as FlopCounterMode does (it adds only C_out*H_out*W_out)."
-        elif got == 2 * c_out * h * w * k * k:
-            hint = " Each output value sums over all C_in input channels, not one."
+        out = c_out * h * w  # output values: one bias each
+        wrong = {  # common wrong answers and what each one forgot
+            macs: "You counted multiply-accumulates; a FLOP counter counts the multiply and the add: 2 per MAC.",
+            2 * macs + out: "Leave the bias out, as FlopCounterMode does (it adds only C_out*H_out*W_out).",
+            macs + out: "Count 2 FLOPs per multiply-accumulate, and leave the bias out as FlopCounterMode does.",
+            2 * macs + 2 * out: "Leave the bias out, as FlopCounterMode does (it is not a multiply-accumulate).",
+            2 * c_out * h * w * c_in * k: "A k x k kernel has k**2 weights per channel pair, not k.",
+            2 * c_out * c_in * k * k: "That is the work of one output position; multiply by H_out * W_out positions.",
+            2 * c_out * h * w * k * k: "Each output value sums over all C_in input channels, not one.",
+        }
+        hint = " " + wrong[got] if got in wrong else ""
         raise Mismatch(f"conv_flops({c_in}, {c_out}, {k}, {h}, {w}) should be {2 * macs:,}, got {got:,}.{hint}")
 
 
@@ -56,11 +60,25 @@ def check_q_update(q_update) -> None:
         if len(changed) > 1 or (len(changed) == 1 and tuple(changed[0]) != (s, a)):
             raise Mismatch(f"only the entry Q[s, a] may change; your update changed {len(changed)} entries {where}.")
         hint = " The target is r + gamma * max over a' of Q[s_next, a'], and r alone when done."
-        if done and np.allclose(got, _expected_q(Q, s, a, r, s_next, False, alpha, gamma)):
-            hint = " When the episode is done there is no next state: the target is r alone."
-        elif not done:
-            mean_target = Q.copy()
-            mean_target[s, a] += alpha * (r + gamma * Q[s_next].mean() - Q[s, a])
-            if np.allclose(got, mean_target):
-                hint = " Use the max over the next state's actions, not the mean (that is what makes it Q-learning)."
+        best_next = 0.0 if done else Q[s_next].max()
+
+        def step(target):  # Q[s, a] moved a step alpha towards `target`
+            return Q[s, a] + alpha * (target - Q[s, a])
+
+        wrong = [  # (what a common mistake gives for Q[s, a], what to say)
+            (step(r + gamma * Q[s_next].max()), " When the episode is done there is no next state: the target is r alone."),
+            (step(r + gamma * Q[s_next].mean()),
+             " Use the max over the next state's actions, not the mean (that is what makes it Q-learning)."),
+            (r + gamma * best_next, " Move Q[s, a] only a step alpha towards the target, not onto it:"
+                                    " Q[s, a] + alpha * (target - Q[s, a])."),
+            (step(r + best_next), " Discount the next state's value by gamma."),
+            (Q[s, a] - alpha * (r + gamma * best_next - Q[s, a]),
+             " Sign error: move Q[s, a] towards the target, Q[s, a] + alpha * (target - Q[s, a])."),
+            (step(r - gamma * best_next),
+             " Sign error: the discounted value of the next state is added to the reward, r + gamma * max Q."),
+        ]
+        for value, text in wrong:
+            if np.isclose(got[s, a], value, atol=1e-12) and not np.isclose(value, expected[s, a], atol=1e-12):
+                hint = text
+                break
         raise Mismatch(f"Q[s, a] should become {expected[s, a]:.6g}, got {got[s, a]:.6g} {where}.{hint}")
