@@ -113,3 +113,14 @@ def test_blank_titles_are_not_titles(text):
     ax.set_title(text)
     assert figure_audit._titles(fig) == []
     plt.close(fig)
+
+
+def test_the_bench_table_lists_the_misfits():
+    wide = {"cell": 4, "width_px": 712, "overlaps": []}
+    fine = {"cell": 6, "width_px": 640, "overlaps": []}
+    m = bench.Measurement(notebook="01_a.ipynb", sha256="0" * 64, wall_s=1.0, cpu_s=1.0, peak_rss_bytes=1,
+                          budget_s=90, figures=[wide, fine])
+    table = bench.format_table([m], {})
+    assert "- 01_a.ipynb, cell 4: a figure 712 px wide, over the 688 px column" in table
+    assert "cell 6" not in table
+    assert "688 px column" not in bench.format_table([bench.Measurement(**{**m.__dict__, "figures": [fine]})], {})
