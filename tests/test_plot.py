@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from tools import figure_audit
 from utils.plot import COLORS, heatmap, plot_history, show_images, use_book_style
 
 
@@ -32,8 +33,8 @@ def test_plot_history_colours_by_split_and_names_accuracy():
     assert colours == {"validation": COLORS[1], "training": COLORS[0]}
     assert acc_ax.lines[0].get_color() == COLORS[1]
     assert acc_ax.get_ylabel() == "accuracy" and lr_ax.get_ylabel() == "learning rate"
-    width, height = fig.get_size_inches()
-    assert width <= 7  # three panels reflow into two rows to fit the column
+    fig.canvas.draw()
+    assert figure_audit.measure(fig)["width_px"] <= figure_audit.COLUMN_PX  # two panels a row fit the column
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 3
 
 
@@ -113,3 +114,23 @@ def test_heatmap_annotates_and_checks_labels():
         heatmap(np.eye(3), row_labels=["a"])
     with pytest.raises(ValueError, match="2-D"):
         heatmap(np.zeros(3))
+
+
+def test_use_book_style_shows_crisp_figures_in_jupyter(tmp_path):
+    # In a kernel, figures become PNGs of twice the pixels, displayed at the figure's size.
+    import nbformat
+
+    from tools import bench
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import struct, base64\nfrom utils.plot import use_book_style\nuse_book_style()",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(4, 3))\nax.plot([1, 2])\n"
+        "data, metadata = get_ipython().display_formatter.format(fig)\n"
+        "png = base64.b64decode(data['image/png'])\n"
+        "pixels, shown = struct.unpack('>II', png[16:24]), metadata['image/png']\n"
+        "assert [p // 2 for p in pixels] == [shown['width'], shown['height']], (pixels, shown)\n"
+        "assert 340 < shown['width'] <= 420, shown  # a 4-inch figure at 100 dpi, cropped",
+    )]
+    nbformat.write(nb, tmp_path / "01_retina.ipynb")
+    assert len(bench.measure(tmp_path / "01_retina.ipynb").figures) == 1

@@ -10,6 +10,9 @@ declares every dependency the notebooks need: the environment gets the wheel and
 declared dependencies (versions from ``constraints.txt``) plus ``pytest``, ``nbval`` and
 ``ipykernel`` to run it, nothing else. One environment serves every notebook.
 
+The same run measures every figure a notebook shows (``tools/figure_audit.py``): each must
+fit the book's content column and no title may overlap an axes, a label or another title.
+
 Slow (it executes the whole book), so it runs only when asked for with ``-m notebooks``,
 as ``make test-notebooks`` does. Each run is timed and its kernel's peak memory measured
 by ``tools.bench`` (``tools/run_notebook.py``); the measurements go to ``_build/bench.json``, from which ``make
@@ -29,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from tools.chapter_format import CHAPTERS, ROOT
-from tools import bench
+from tools import bench, figure_audit
 
 pytestmark = pytest.mark.notebooks
 
@@ -104,3 +107,13 @@ def test_notebook_runs_alone_from_the_installed_package(runs, notebook):
     result = runs[notebook.name]
     if isinstance(result, str):
         pytest.fail(result)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.name for nb in CHAPTERS])
+def test_every_figure_fits_the_column_and_no_title_overlaps(runs, notebook):
+    result = runs[notebook.name]
+    if isinstance(result, str):
+        pytest.skip("the notebook failed (see the test above)")
+    assert result.figures, f"{notebook.name}: no figure was measured (is the figure audit installed?)"
+    misfits = figure_audit.problems(result.figures)
+    assert not misfits, f"{notebook.name} (cells counted from 0):\n" + "\n".join(misfits)

@@ -9,6 +9,9 @@
 - ``tools.student_edition`` -- the book's sources without solutions (``make book-student``)
 - ``tools.pdf``             -- the PDF edition: checks the TeX toolchain, builds (``make pdf``)
 - ``tools.bench``           -- time every notebook and measure its peak memory (``make bench``)
+- ``tools.figure_audit``    -- the width of every figure a notebook shows and its overlapping
+  titles, measured in the kernel while ``tools.bench`` runs it (loaded by path, so it
+  imports nothing from here)
 
 They find the book's files relative to this folder, so they work only inside a checkout:
 :func:`require_checkout` stops with a message that says so anywhere else.

@@ -31,8 +31,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from tools import figure_audit
 
 __all__ = [
     "Measurement", "BenchError", "NotebookFailed", "MEMORY_BUDGET_BYTES", "TOTAL_BUDGET_S",
@@ -66,6 +68,7 @@ class Measurement:
     peak_rss_bytes: int | None   # None where the OS does not report it (Windows)
     budget_s: float
     stalled_runs: int = 0        # earlier runs abandoned because a cell timed out (see measure)
+    figures: list[dict] = field(default_factory=list)  # one per figure shown (tools/figure_audit.py)
 
 
 def _sha256(path: Path) -> str:
@@ -213,6 +216,9 @@ def format_table(measurements: list[Measurement], sizes: dict[str, tuple[int, in
     found = problems(measurements)
     lines += ["", "Over budget:" if found else "Every notebook is within its budgets."]
     lines += [f"- {p}" for p in found]
+    misfits = [f"- {m.notebook}, {p}" for m in measurements for p in figure_audit.problems(m.figures)]
+    if misfits:
+        lines += ["", f"Figures wider than the {figure_audit.COLUMN_PX} px column or with an overlapping title:", *misfits]
     stalled = [f"{m.notebook} ({m.stalled_runs})" for m in measurements if m.stalled_runs]
     if stalled:
         lines += ["", "Runs abandoned after a cell timed out (kernel stall) and run again: " + ", ".join(stalled)]

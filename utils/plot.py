@@ -37,8 +37,29 @@ _BOOK_STYLE = {
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (colours, grid, sizes) for the session."""
+    """Apply the book's matplotlib style (colours, grid, sizes) for the session.
+
+    In Jupyter it also has figures shown as PNGs of twice the pixels, displayed at the same
+    size ("retina"), so that they are crisp on high-DPI screens. Measured on chapters 2 and 6,
+    that costs 2.1 and 2.8 times the bytes of 1x PNGs (1.0 and 3.0 MiB of images). SVG was
+    not chosen: chapter 2's came to 25 MiB (1.8 MiB compressed; one scatter-heavy figure
+    alone 16 MiB), and the PDF edition cannot include SVG.
+    """
     mpl.rcParams.update(_BOOK_STYLE)
+    _show_retina_figures()
+
+
+def _show_retina_figures() -> None:
+    """In an IPython kernel with the inline backend: show figures as 2x PNGs ("retina")."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.config import InlineBackend
+    except ImportError:  # no IPython: plain Python, nothing is shown inline
+        return
+    shell = get_ipython()
+    if shell is not None and "inline" in mpl.get_backend():
+        # Applied now if the inline backend is set up, else when it is (on the first figure).
+        InlineBackend.instance(parent=shell).figure_formats = {"retina"}
 
 
 def _as_numpy(x: object, name: str) -> np.ndarray:
@@ -66,7 +87,7 @@ def plot_history(
     Keys ``train_<metric>`` and ``val_<metric>`` share a panel, e.g. ``train_loss`` and
     ``val_loss``; any other key gets a panel of its own. Training curves are always blue and
     validation curves orange, in every panel; ``acc`` is spelled "accuracy". Panels are
-    reflowed into rows of two so that the figure fits the book's column (7 in).
+    reflowed into rows of two so that the figure fits the book's column (688 px at 100 dpi).
 
     Args:
         history: ``{name: per-epoch values}``, all lists of the same length.
@@ -88,7 +109,7 @@ def plot_history(
             raise ValueError(f"mark_epochs[{label!r}] must be an epoch between 1 and {n_epochs}, got {epoch!r}")
     ncols = min(2, len(metrics))
     nrows = -(-len(metrics) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.5 * ncols if ncols > 1 else 4.8, 3.2 * nrows),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols if ncols > 1 else 4.8, 3.2 * nrows),
                              squeeze=False)
     for ax, (metric, keys) in zip(axes.flat, metrics.items()):
         name = _METRIC_NAMES.get(metric, metric)
