@@ -116,10 +116,8 @@ test-latest:
 	cd _build && $(TEST_ENV) latest-venv/bin/pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile \
 	    --nbval-cell-timeout=$(NBVAL_TIMEOUT) --rootdir=.. ../chapters
 
-# Two workers, each with its own Chromium; --dist loadgroup keeps a page's tests (and the
-# JupyterLab tests) on one worker, which visits the page once (tests/test_browser.py).
 test-html: $(STAMP)
-	$(BIN)/pytest -m html -n 2 --dist loadgroup tests
+	$(BIN)/pytest -m html tests
 
 # The nbgrader round trip of every chapter (tests/test_assign_roundtrip.py), two chapters at
 # a time; it writes a summary per chapter to _build/roundtrip.md. One chapter:
