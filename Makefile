@@ -50,15 +50,18 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# The HTML book and the PDF share the executed outputs: both drop them when utils/ changed.
-define drop_stale_outputs
+# The HTML book and the PDF share the executed outputs: both drop them when utils/ changed,
+# then add the chapters that test-notebooks executed from the chapter and utils/ as they are
+# now (tools/executed.py), so that those do not execute again.
+define cached_outputs
 	@mkdir -p _build
 	@if [[ "$$(cat $(UTILS_STAMP) 2>/dev/null)" != "$(UTILS_HASH)" ]]; then \
-	    echo "utils/ changed since the last build: executing every chapter again"; rm -rf _build/.jupyter_cache; fi
+	    echo "utils/ changed since the last build: dropping the cached outputs"; rm -rf _build/.jupyter_cache; fi
+	$(BIN)/python -m tools.executed --cache _build/.jupyter_cache
 endef
 
 book: $(STAMP)
-	$(drop_stale_outputs)
+	$(cached_outputs)
 	@# A second build re-executes only the notebooks whose run failed (the others are cached):
 	@# it absorbs the rare kernel stall (tools/bench.py) and fails again on any real error.
 	$(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going . || \
@@ -71,7 +74,7 @@ book: $(STAMP)
 # It needs TeX Live: `python -m tools.pdf check` says in one line what is missing.
 pdf: $(STAMP)
 	@$(BIN)/python -m tools.pdf check
-	$(drop_stale_outputs)
+	$(cached_outputs)
 	$(TEST_ENV) $(BIN)/python -m tools.pdf build .
 	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
 
@@ -91,8 +94,9 @@ test-pdf: pdf
 test-unit: $(STAMP)
 	$(BIN)/pytest tests
 
-# nbval executes every notebook once, alone in an empty folder, from the package's wheel in
-# a fresh venv, two at a time; the same run is measured for the bench table.
+# Every notebook executes once, alone in an empty folder, from the package's wheel in a fresh
+# venv, two at a time; the same run is measured for the bench table, and its executed
+# notebooks (_build/executed) serve the round trip and the book (tools/executed.py).
 test-notebooks: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest -m notebooks tests
 

@@ -14,6 +14,12 @@ validated source's outputs instead of executing it a third time (``Execute`` and
 ``ClearOutput`` are left out of its preprocessors; everything else -- overwriting locked
 cells from the gradebook, scoring, saving grades -- is nbgrader's own). With
 ``autograde_executes=True`` it runs nbgrader's full autograde, execution included.
+
+The source's code cells are the chapter's. So when ``make test-notebooks`` has kept an
+execution of the chapter made from it and ``utils/`` as they are now (``tools/executed.py``),
+the source is not executed again: it gets those outputs (:func:`with_outputs`) and nbgrader's
+validator, without its ``ClearOutput`` and ``Execute`` steps, judges every grade cell on
+them, as it would have judged its own execution's.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ from pathlib import Path
 
 import nbformat
 
-from tools import assign
+from tools import assign, executed
+from tools.executed import with_outputs
 
 STUDENT = "student1"
 TIMEOUT_S = 600  # per cell, as in _config.yml: training cells take up to about a minute
@@ -67,8 +74,12 @@ def _config(**sections):
     return config
 
 
-def validate(path: Path, *, invert: bool = False) -> tuple[dict, nbformat.NotebookNode]:
-    """``nbgrader validate [--invert] path`` in-process; returns its results and the executed notebook."""
+def validate(path: Path, *, invert: bool = False, execute: bool = True) -> tuple[dict, nbformat.NotebookNode]:
+    """``nbgrader validate [--invert] path`` in-process; returns its results and the executed notebook.
+
+    ``execute=False`` validates the outputs the notebook at ``path`` already has.
+    """
+    from nbgrader.preprocessors import CheckCellMetadata
     from nbgrader.validator import Validator
 
     class KeepingValidator(Validator):
@@ -79,6 +90,8 @@ def validate(path: Path, *, invert: bool = False) -> tuple[dict, nbformat.Notebo
             return self.executed
 
     validator = KeepingValidator(config=_config(Validator__invert=invert))
+    if not execute:
+        validator.preprocessors = [CheckCellMetadata]
     results = validator.validate(str(path))
     return results, validator.executed
 
@@ -156,8 +169,15 @@ def round_trip(chapter: Path, workdir: Path, *, autograde_executes: bool = False
     seconds["assign"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    results, executed_source = validate(source)
-    seconds["validate source"] = time.perf_counter() - tick
+    kept = executed.fresh(chapter)
+    ran = kept and with_outputs(nbformat.read(source, as_version=4), kept)
+    if ran:  # validate a copy: the source stays as tools.assign wrote it, without outputs
+        nbformat.write(ran, workdir / chapter.name)
+        results, executed_source = validate(workdir / chapter.name, execute=False)
+        seconds["validate source (kept run)"] = time.perf_counter() - tick
+    else:
+        results, executed_source = validate(source)
+        seconds["validate source"] = time.perf_counter() - tick
     tick = time.perf_counter()
     inverted, executed_release = validate(release, invert=True)
     seconds["validate --invert release"] = time.perf_counter() - tick

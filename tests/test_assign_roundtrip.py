@@ -11,8 +11,10 @@ Written answers (markdown solution cells) are graded by hand in nbgrader: autogr
 them no score (nbgrader then asks for a manual grade), so the tests check exactly that and
 count their points only in the maximum.
 
-Each chapter is executed twice (source and release; autograde grades the validated
-source's outputs, see tests/roundtrip.py), two chapters at a time under
+Each chapter's release is executed; its source is executed too unless ``make
+test-notebooks`` kept a fresh execution of the chapter, whose outputs it is then validated
+on (autograde grades the validated source's outputs; see tests/roundtrip.py), two chapters
+at a time under
 ``make test-assign``; a summary per notebook is written to ``_build/roundtrip.md``.
 """
 

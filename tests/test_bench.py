@@ -50,6 +50,24 @@ def test_measure_runs_the_notebook_alone_and_measures_the_kernel(tmp_path):
         assert m.cpu_s > 0
 
 
+def test_measure_writes_the_executed_notebook_only_when_every_cell_ran(tmp_path):
+    notebook = write_notebook(tmp_path / "03_ok.ipynb", "print(6 * 7)")
+    bench.measure(notebook, executed=tmp_path / "out" / "03_ok.ipynb")
+    executed = nbformat.read(tmp_path / "out" / "03_ok.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0].text == "42\n"
+    failing = write_notebook(tmp_path / "04_fails.ipynb", "print(1)", "1 / 0")
+    with pytest.raises(NotebookFailed, match="ZeroDivisionError"):
+        bench.measure(failing, executed=tmp_path / "out" / "04_fails.ipynb")
+    assert not (tmp_path / "out" / "04_fails.ipynb").exists()
+
+
+def test_a_cell_that_runs_too_long_fails_as_a_timeout(tmp_path):
+    # "Timeout of" is what measure() retries on (a kernel stall); see the next test.
+    notebook = write_notebook(tmp_path / "05_slow.ipynb", "import time\ntime.sleep(30)")
+    with pytest.raises(NotebookFailed, match="Timeout of 2 seconds"):
+        bench.measure(notebook, timeout=2)
+
+
 def test_measure_reports_a_failing_notebook_and_a_missing_one(tmp_path):
     failing = write_notebook(tmp_path / "02_fails.ipynb", "raise ValueError('the answer is 41')")
     with pytest.raises(NotebookFailed, match="02_fails.ipynb failed(.|\n)*the answer is 41"):

@@ -1,7 +1,7 @@
 """The plain notebooks for Colab and plain Jupyter (``tools/plain_notebooks.py``).
 
 Every chapter's plain notebook is checked statically (fast tier): no MyST left, the code
-cells exactly the chapter's (so the chapter's own nbval run is their execution test),
+cells exactly the chapter's (so the chapter's own run is their execution test),
 every solution folded, every glossary link aimed at a term of the glossary. The fixture's
 plain notebook is executed for real (``-m notebooks``), and the generated branch is made
 in a scratch repository.

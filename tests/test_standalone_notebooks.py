@@ -1,13 +1,16 @@
-"""nbval executes every chapter notebook on its own, as in Colab: alone in an empty folder,
-with the book's package installed from a wheel into a fresh virtual environment.
+"""Every chapter notebook executes on its own, as in Colab: alone in an empty folder, with
+the book's package installed from a wheel into a fresh virtual environment.
 
-This is the book's one nbval run (``make test-notebooks``): each notebook is executed once
-here, two at a time, and that same run is measured for the bench table.
+This is the book's one execution of each chapter in ``make test-notebooks`` and ``make
+test``: each notebook is executed once here (nbclient, every cell, any error fails), two at
+a time; that same run is measured for the bench table, and the executed notebook is kept
+in ``_build/executed/`` (``tools/executed.py``), from which the book build and the nbgrader
+round trip take the chapter's outputs instead of executing it again.
 
 That proves no notebook reads a file through a repository-relative path or imports
 ``utils`` from the repository (it is not on ``sys.path`` there), and that the package
 declares every dependency the notebooks need: the environment gets the wheel and its
-declared dependencies (versions from ``constraints.txt``) plus ``pytest``, ``nbval`` and
+declared dependencies (versions from ``constraints.txt``) plus ``nbclient`` and
 ``ipykernel`` to run it, nothing else. One environment serves every notebook.
 
 The same run measures every figure a notebook shows (``tools/figure_audit.py``): each must
@@ -32,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from tools.chapter_format import CHAPTERS, ROOT
-from tools import bench, figure_audit
+from tools import bench, executed, figure_audit
 
 pytestmark = pytest.mark.notebooks
 
@@ -70,7 +73,9 @@ def _make_standalone_env(root: Path) -> str:
     venv = root / "venv"
     _run([sys.executable, "-m", "venv", venv])
     python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    _run([python, "-m", "pip", "install", "--quiet", wheel, "ipykernel", "pytest", "nbval",
+    # --no-compile: byte-compiling every module of torch, scipy, pandas, ... costs about 25 s
+    # of CPU; the kernels compile the modules they import (and cache them) anyway.
+    _run([python, "-m", "pip", "install", "--quiet", "--no-compile", wheel, "ipykernel", "nbclient",
           "-c", ROOT / "constraints.txt"])
     where = _run([python, "-c", "import utils, sys; print(utils.__file__)"], cwd=root).strip()
     assert Path(where).is_relative_to(venv), f"utils was imported from {where}, not from the wheel"
@@ -78,22 +83,31 @@ def _make_standalone_env(root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def runs(standalone_python) -> dict[str, bench.Measurement | str]:
-    """Every notebook's measurement (or the error it failed with), two notebooks at a time.
+def runs(standalone_python, request) -> dict[str, bench.Measurement | str]:
+    """Every selected notebook's measurement (or the error it failed with), two at a time.
+
+    Selected: the chapters whose test runs (all of them, unless ``-k`` picks some).
 
     Two at a time because the machines this runs on have two cores and the kernels run one
     thread each (OMP_NUM_THREADS=1 in the Makefile).
     """
 
     def run_one(notebook: Path) -> bench.Measurement | str:
+        stamp, kept = executed.stamp_of(notebook), executed.EXECUTED / notebook.name
+        kept.unlink(missing_ok=True)  # a failed run leaves no execution to reuse
         try:
             # 300 s per cell is five times the slowest cell; a stalled kernel gets one more run.
-            return bench.measure(notebook, python=standalone_python, timeout=300, attempts=2)
+            result = bench.measure(notebook, python=standalone_python, timeout=300, attempts=2, executed=kept)
+            executed.keep(kept, stamp)
+            return result
         except bench.NotebookFailed as error:
             return f"{error}\n(it ran alone in an empty folder, with `utils` installed from a wheel)"
 
+    selected = {item.callspec.params["notebook"] for item in request.session.items
+                if getattr(item, "callspec", None) and "notebook" in item.callspec.params}
+    chapters = [nb for nb in CHAPTERS if nb in selected]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        results = dict(zip((nb.name for nb in CHAPTERS), pool.map(run_one, CHAPTERS)))
+        results = dict(zip((nb.name for nb in chapters), pool.map(run_one, chapters)))
     bench.save_measurements(MEASUREMENTS, [r for r in results.values() if isinstance(r, bench.Measurement)])
     return results
 

@@ -6,10 +6,10 @@ whole book in 10 minutes. This module measures that and writes a Markdown table:
 
     python -m tools.bench chapters/*.ipynb --out _build/bench.md
 
-Each notebook is copied alone into an empty temporary folder and executed there with nbval
-by a fresh Python process running the script ``tools/run_notebook.py`` (``--python`` picks
-the interpreter, and so the environment), so a notebook that reads a file next to it, or
-imports from the repository, fails here. That process starts the kernel, runs every cell
+Each notebook is copied alone into an empty temporary folder and executed there, with
+nbclient, by a fresh Python process running the script ``tools/run_notebook.py``
+(``--python`` picks the interpreter, and so the environment), so a notebook that reads a
+file next to it, or imports from the repository, fails here. That process starts the kernel, runs every cell
 and shuts the kernel down; the kernel's peak memory is then its ``ru_maxrss``, read with
 ``getrusage(RUSAGE_CHILDREN)``.
 
@@ -84,7 +84,8 @@ def time_budget(notebook: Path) -> float:
     return float(metadata.get("book", {}).get("time_budget_s", DEFAULT_BUDGET_S))
 
 
-def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600, attempts: int = 1) -> Measurement:
+def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600, attempts: int = 1,
+            executed: Path | None = None) -> Measurement:
     """Run ``notebook`` alone in an empty folder under ``python``; return its measurement.
 
     A run whose cell timed out is tried again, up to ``attempts`` runs in all, and the
@@ -94,10 +95,11 @@ def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600,
 
     Args:
         notebook: path of the ``.ipynb`` file.
-        python: the interpreter (its environment must have ``utils``, ``pytest``, ``nbval``
-            and ``ipykernel`` installed); the kernel runs under the same interpreter.
+        python: the interpreter (its environment must have ``utils``, ``nbclient`` and
+            ``ipykernel`` installed); the kernel runs under the same interpreter.
         timeout: seconds allowed per cell.
         attempts: how many runs a timed-out notebook gets.
+        executed: where to write the executed notebook (outputs and widget state), if anywhere.
 
     Raises:
         NotebookFailed: a cell raised, or the run exceeded its time.
@@ -108,7 +110,7 @@ def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600,
         raise BenchError(f"no notebook at {notebook}")
     for attempt in range(attempts):
         try:
-            raw = _run_alone(notebook, python, timeout)
+            raw = _run_alone(notebook, python, timeout, executed)
             break
         except NotebookFailed as failure:
             if "Timeout of" not in str(failure) or attempt == attempts - 1:
@@ -117,8 +119,10 @@ def measure(notebook: Path, *, python: str = sys.executable, timeout: int = 600,
                        stalled_runs=attempt, **raw)
 
 
-def _run_alone(notebook: Path, python: str, timeout: int) -> dict:
-    """One run of ``tools/run_notebook.py`` on a copy of ``notebook`` in an empty folder."""
+def _run_alone(notebook: Path, python: str, timeout: int, executed: Path | None = None) -> dict:
+    """One run of ``tools/run_notebook.py`` on a copy of ``notebook`` in an empty folder;
+    the executed notebook is written to ``executed`` (written outside that folder, so the
+    kernel never sees it)."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         copy = Path(folder) / notebook.name
         shutil.copyfile(notebook, copy)
@@ -127,6 +131,9 @@ def _run_alone(notebook: Path, python: str, timeout: int) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
         env["PYTHONNOUSERSITE"] = "1"
         command = [python, str(RUN_NOTEBOOK), str(copy), "--result", str(result), "--timeout", str(timeout)]
+        if executed is not None:
+            Path(executed).parent.mkdir(parents=True, exist_ok=True)
+            command += ["--executed", str(Path(executed).resolve())]
         run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
         if run.returncode != 0 or not result.is_file():
             raise NotebookFailed(f"{notebook.name} failed:\n{(run.stdout + run.stderr)[-3000:]}")

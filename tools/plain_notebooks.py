@@ -14,7 +14,7 @@ the notebook a learner there should get:
 - every solution folded: its written parts inside ``<details>``, its code cells collapsed by
   the front end's own cell metadata (``jupyter.source_hidden``/``outputs_hidden`` for
   JupyterLab and Notebook, ``cellView: form`` for Colab), each under a one-line title;
-- the code cells exactly the chapter's, in the same order (the chapter's nbval run is
+- the code cells exactly the chapter's, in the same order (the chapter's own run is
   their test), the Colab bootstrap included: it installs ``utils`` from the branch in
   ``_config.yml`` (``repository.branch``), not from the generated branch.
 

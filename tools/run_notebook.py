@@ -1,20 +1,26 @@
-"""Execute one notebook with nbval and measure its kernel: the child process of ``tools.bench``.
+"""Execute one notebook and measure its kernel: the child process of ``tools.bench``.
 
-    python tools/run_notebook.py NOTEBOOK --result RESULT.json [--timeout SECONDS]
+    python tools/run_notebook.py NOTEBOOK --result RESULT.json [--timeout SECONDS] [--executed OUT.ipynb]
 
 Run as a script by path (not ``python -m``), so it works under any interpreter whose
-environment has ``pytest``, ``nbval`` and ``ipykernel`` -- in particular the fresh venv of
-the standalone test, where neither the repository nor ``tools`` is importable. It runs
-``pytest --nbval-lax --nbval-current-env NOTEBOOK`` in this process (nbval starts the
-kernel under this interpreter), so every cell is executed and any error fails the run.
-This process's only child is that kernel, so ``RUSAGE_CHILDREN`` describes the kernel
-alone once nbval has shut it down.
+environment has ``nbclient`` and ``ipykernel`` -- in particular the fresh venv of the
+standalone test, where neither the repository nor ``tools`` is importable. nbclient runs
+every cell in a kernel of this interpreter (as ``nbval --nbval-current-env`` did: not the
+``python3`` kernel spec, which may name another environment), in the notebook's folder,
+and stops at the first cell that raises (a cell tagged ``raises-exception`` may raise).
+``--executed`` writes the executed notebook, outputs and widget state included: the book
+build and the round trip reuse that run instead of executing the chapter again
+(``tools/executed.py``).
+
+This process's only child is the kernel, so ``RUSAGE_CHILDREN`` describes the kernel
+alone once it has been shut down. Writes ``{"wall_s", "cpu_s", "peak_rss_bytes",
+"figures"}`` to RESULT; exits with 0 when every cell ran, 1 when a cell raised or timed out
+(the message starts with "Timeout of" for a timeout, which ``tools.bench`` runs once more).
 
 The kernel gets a fresh, temporary ``IPYTHONDIR`` whose startup script installs
 ``figure_audit.py`` (next to this script): every figure the notebook shows is measured
-(its width in pixels, titles that overlap) as it is shown. Writes ``{"wall_s", "cpu_s",
-"peak_rss_bytes", "figures"}`` to RESULT, ``figures`` holding one record per figure with
-the index of the cell that showed it, and exits with pytest's status.
+(its width in pixels, titles that overlap) as it is shown; ``figures`` holds one record per
+figure with the index of the cell that showed it.
 """
 
 from __future__ import annotations
@@ -53,32 +59,67 @@ def children_usage() -> dict:
     return {"cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_bytes": usage.ru_maxrss * scale}
 
 
+def execute(notebook: Path, timeout: int):
+    """The notebook executed by a kernel of this interpreter; raises nbclient's errors."""
+    import ipykernel.kernelspec
+    import nbformat
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from nbclient import NotebookClient
+
+    class ThisInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
+
+    class Manager(AsyncKernelManager):  # a kernel of this interpreter, whatever "python3" names here
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs, kernel_spec_manager=ThisInterpreter())
+
+    nb = nbformat.read(notebook, as_version=4)
+    # record_timing=False: no timestamps in the cells' metadata, which jupyter-cache hashes.
+    NotebookClient(nb, kernel_name="this-interpreter", kernel_manager_class=Manager, timeout=timeout,
+                   allow_errors=False, record_timing=False, resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    return nb
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--result", type=Path, required=True, help="where to write the measurement (JSON)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    parser.add_argument("--executed", type=Path, help="where to write the executed notebook")
     args = parser.parse_args(argv)
     try:
-        import pytest
+        import nbclient  # noqa: F401
+        import ipykernel  # noqa: F401
     except ImportError as error:
-        raise SystemExit(f"run_notebook.py needs pytest, nbval and ipykernel here: pip install pytest nbval ipykernel ({error})")
+        raise SystemExit(f"run_notebook.py needs nbclient and ipykernel here: pip install nbclient ipykernel ({error})")
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     with tempfile.TemporaryDirectory(prefix="ipython-") as ipython_dir:
         startup = Path(ipython_dir) / "profile_default" / "startup"
         startup.mkdir(parents=True)
         (startup / "00-figure-audit.py").write_text(STARTUP.format(module=str(FIGURE_AUDIT)), encoding="utf-8")
         records = Path(ipython_dir) / "figures.jsonl"
         os.environ.update(IPYTHONDIR=ipython_dir, BOOK_FIGURE_AUDIT=str(records))
-        start = time.perf_counter()
-        status = pytest.main([
-            "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={args.timeout}",
-            "-p", "no:cacheprovider", "-q", "--rootdir", str(args.notebook.parent), str(args.notebook),
-        ])
+        start, status = time.perf_counter(), 0
+        try:
+            nb = execute(args.notebook, args.timeout)
+        except CellTimeoutError as error:
+            print(f"Timeout of {args.timeout} seconds exceeded while executing a cell: {error}", file=sys.stderr)
+            status = 1
+        except (CellExecutionError, DeadKernelError) as error:
+            print(f"{args.notebook.name}: {error}", file=sys.stderr)
+            status = 1
         wall = time.perf_counter() - start
         figures = _figures(records, args.notebook)
     result = {"wall_s": round(wall, 2), **children_usage(), "figures": figures}
     args.result.write_text(json.dumps(result), encoding="utf-8")
-    return int(status)
+    if status == 0 and args.executed:
+        import nbformat
+
+        nbformat.write(nb, args.executed)
+    return status
 
 
 def _figures(records: Path, notebook: Path) -> list[dict]:
