@@ -22,7 +22,7 @@ TORCH_INDEX ?=
 UTILS_STAMP := _build/.utils-hash
 UTILS_HASH = $(shell find utils -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: help venv book test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch pdf pdf-student test-pdf
+.PHONY: help venv book book-zh i18n-update test-i18n test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch pdf pdf-student test-pdf
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -32,6 +32,8 @@ help:
 	@echo "make assign CHAPTERS='chapters/04_*.ipynb' COURSE=_build/course ASSIGNMENT=week4 [ONLY=4.1,4.3]"
 	@echo "            nbgrader source and student notebooks for a course (book/instructors.md)"
 	@echo "make book-student  the HTML book without solutions, into _build/student/html"
+	@echo "make book-zh  the Chinese edition into _build/html-zh (after make book nothing executes again)"
+	@echo "make i18n-update  carry English changes into the Chinese catalogues (locales/zh_CN)"
 	@echo "make pdf    the PDF edition, _build/latex/deep-learning-executed.pdf (needs TeX Live; see README)"
 	@echo "make pdf-student  the PDF without solutions, into _build/student/"
 	@echo "make nbgrader ARGS='autograde week4'  nbgrader, run inside the book's environment"
@@ -68,6 +70,23 @@ book: $(STAMP)
 	    { echo "make book: the build failed; building once more (only failed notebooks run again)"; \
 	      $(TEST_ENV) $(BIN)/jupyter-book build -W -n --keep-going .; }
 	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
+
+# The Chinese edition (tools/i18n.py): the same notebooks and cached outputs, the text from
+# locales/zh_CN; -W -n as for the English. A second try absorbs a rare kernel stall, as above.
+book-zh: $(STAMP)
+	$(cached_outputs)
+	$(TEST_ENV) $(BIN)/python -m tools.i18n build || \
+	    { echo "make book-zh: the build failed; building once more"; $(TEST_ENV) $(BIN)/python -m tools.i18n build; }
+	@echo "$(UTILS_HASH)" > $(UTILS_STAMP)
+
+i18n-update: $(STAMP)
+	$(BIN)/python -m tools.i18n update
+
+# The catalogues are in step with the English text and completely translated; the statistics
+# go to _build/i18n.md and the log.
+test-i18n: $(STAMP)
+	$(BIN)/python -m tools.i18n check
+	$(BIN)/python -m tools.i18n stats
 
 # The PDF edition, _build/latex/deep-learning-executed.pdf (tools/pdf.py): the same sources
 # through Jupyter Book's LaTeX builder and XeLaTeX; after `make book` nothing executes again.
@@ -126,7 +145,7 @@ test-assign: $(STAMP)
 	mkdir -p _build && $(BIN)/python -c "from tests.test_assign_roundtrip import REPORT, REPORT_HEADER; REPORT.write_text(REPORT_HEADER)"
 	$(TEST_ENV) $(BIN)/pytest -m roundtrip -n 2 --dist loadscope tests
 
-test: test-unit test-notebooks test-assign book test-html test-pdf bench-report
+test: test-unit test-i18n test-notebooks test-assign book book-zh test-html test-pdf bench-report
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
