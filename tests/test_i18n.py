@@ -54,6 +54,12 @@ def test_a_good_translation_passes_and_a_fuzzy_one_does_not():
     assert i18n.message_problem(PAGE, english, retitled, False) is None
 
 
+def test_code_that_names_a_directive_is_code_not_a_role():
+    english = "A **prompt** (an `{exercise}` directive with a label such as `ex-1`);"
+    assert i18n.message_problem(PAGE, english, "一个**题目**（一条带有 `ex-1` 等标签的 `{exercise}` 指令）；", False) is None
+    assert "markup differs" in i18n.message_problem(PAGE, english, "一个**题目**（一条 `{solution}` 指令）；", False)
+
+
 def test_a_numbered_title_needs_its_dot_escaped():
     assert "not one paragraph" in i18n.message_problem(PAGE, "4. Backpropagation", "4. 反向传播", False)
     assert i18n.message_problem(PAGE, "4. Backpropagation", "4\\. 反向传播", False) is None
@@ -64,6 +70,9 @@ def test_math_code_and_glossary_headwords_stay_english():
     assert i18n.keeps_english(i18n.GLOSSARY, "chain rule")
     assert not i18n.keeps_english(i18n.GLOSSARY, "**链式法则** -- Differentiating a composition.")
     assert not i18n.keeps_english(PAGE, "Learning objectives")
+    assert not i18n.keeps_english(PAGE, "{doc}`Introduction and history <../chapters/01_introduction>`")
+    assert i18n.keeps_english(PAGE, "{doc}`glossary`")
+    assert not i18n.keeps_english(i18n.GLOSSARY, "Glossary (术语表)")  # the page's title, not a term
     assert "stay as in the English" in i18n.message_problem(i18n.GLOSSARY, "chain rule", "链式法则", False)
 
 

@@ -58,9 +58,15 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # and link URLs, each as often as in the English (the words around them are free).
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\])+?)\$")
-_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
-_CODE = re.compile(r"(?<!`)`([^`{}]+)`(?!`)")
+_ROLE = re.compile(r"(?<!`)\{([\w:-]+)\}`([^`]*)`")  # not `{exercise}`: code that names a directive
+_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _role_title(content: str) -> str:
+    """The text a role shows when it has its own (``text <target>``), else ``""``."""
+    titled = re.fullmatch(r"(?s)(.*?)\s*<[^<>]+>\s*", content)
+    return titled.group(1) if titled else ""
 
 
 def _role_target(name: str, content: str) -> str:
@@ -88,8 +94,13 @@ def markup(text: str) -> Counter:
 
 
 def prose_words(text: str) -> int:
-    """How many Latin words ``text`` has outside its math, code and roles."""
-    for pattern in (_ROLE, _DISPLAY_MATH, _INLINE_MATH, _CODE, _LINK):
+    """How many Latin words ``text`` has outside its math, code and roles.
+
+    A role's own text is prose (``{doc}`Introduction and history <...>``); a bare target
+    (``{term}`gradient```, a citation key) is not.
+    """
+    text = _ROLE.sub(lambda m: " " + _role_title(m.group(2)) + " ", text)
+    for pattern in (_DISPLAY_MATH, _INLINE_MATH, _CODE, _LINK):
         text = pattern.sub(" ", text)
     return len(re.findall(r"[A-Za-z]{2,}", text))
 
@@ -114,7 +125,8 @@ class Problem:
 
 def keeps_english(docname: str, msgid: str) -> bool:
     """Whether a message is its own translation: no words outside its markup, or a glossary term."""
-    is_term = docname == GLOSSARY and not msgid.startswith("**") and len(msgid.split()) <= 6
+    is_term = (docname == GLOSSARY and not msgid.startswith("**") and len(msgid.split()) <= 6
+               and not CJK.search(msgid))
     is_display_math = msgid.startswith("\n")  # a $$ block's TeX: the only messages that open on a newline
     return is_term or is_display_math or (prose_words(msgid) == 0 and not CJK.search(msgid))
 
