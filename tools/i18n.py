@@ -115,7 +115,8 @@ class Problem:
 def keeps_english(docname: str, msgid: str) -> bool:
     """Whether a message is its own translation: no words outside its markup, or a glossary term."""
     is_term = docname == GLOSSARY and not msgid.startswith("**") and len(msgid.split()) <= 6
-    return is_term or (prose_words(msgid) == 0 and not CJK.search(msgid))
+    is_display_math = msgid.startswith("\n")  # a $$ block's TeX: the only messages that open on a newline
+    return is_term or is_display_math or (prose_words(msgid) == 0 and not CJK.search(msgid))
 
 
 def message_problem(docname: str, msgid: str, msgstr: str, fuzzy: bool) -> str | None:
@@ -171,6 +172,10 @@ def parse_problem(msgid: str, msgstr: str) -> str | None:
         return ("bold or italic differs from the English (with Chinese next to it, `**` must not have "
                 "punctuation such as （ or ） just inside it)")
     return None
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
 def catalogue_path(docname: str) -> Path:
@@ -242,11 +247,11 @@ def update(templates: dict) -> list[str]:
         after = {(m.id, m.string, m.fuzzy) for m in messages(catalog)}
         if after != before or not path.exists():
             _write(catalog, path)
-            changed.append(f"{path.relative_to(ROOT)}: {len(after - before)} new or changed, "
+            changed.append(f"{_shown(path)}: {len(after - before)} new or changed, "
                            f"{len(before - after)} gone")
     for stale in sorted(set(CATALOGUES.rglob("*.po")) - {catalogue_path(d) for d in templates}):
         stale.unlink()
-        changed.append(f"{stale.relative_to(ROOT)}: removed (the page is gone)")
+        changed.append(f"{_shown(stale)}: removed (the page is gone)")
     return changed
 
 
