@@ -70,6 +70,7 @@ def test_math_code_and_glossary_headwords_stay_english():
     assert i18n.keeps_english(i18n.GLOSSARY, "chain rule")
     assert not i18n.keeps_english(i18n.GLOSSARY, "**链式法则** -- Differentiating a composition.")
     assert not i18n.keeps_english(PAGE, "Learning objectives")
+    assert i18n.message_problem(PAGE, "**Hugging Face**", "**Hugging Face**", False) is None  # a name
     assert not i18n.keeps_english(PAGE, "{doc}`Introduction and history <../chapters/01_introduction>`")
     assert i18n.keeps_english(PAGE, "{doc}`glossary`")
     assert not i18n.keeps_english(i18n.GLOSSARY, "Glossary (术语表)")  # the page's title, not a term
