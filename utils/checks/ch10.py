@@ -25,6 +25,9 @@ def check_conv_flops(conv_flops) -> None:
             2 * c_out * h * w * c_in * k: "A k x k kernel has k**2 weights per channel pair, not k.",
             2 * c_out * c_in * k * k: "That is the work of one output position; multiply by H_out * W_out positions.",
             2 * c_out * h * w * k * k: "Each output value sums over all C_in input channels, not one.",
+            2 * c_out * h * w * c_in: "Each output value sums a k x k window in every input channel: C_in * k**2 products.",
+            c_out * (c_in * k * k + 1): "That is the layer's parameter count. FLOPs count the work: each weight is used"
+                                        " at every one of the H_out * W_out output positions, 2 FLOPs per use.",
         }
         hint = " " + wrong[got] if got in wrong else ""
         raise Mismatch(f"conv_flops({c_in}, {c_out}, {k}, {h}, {w}) should be {2 * macs:,}, got {got:,}.{hint}")
@@ -50,15 +53,21 @@ def check_q_update(q_update) -> None:
         got = q_update(Q.copy(), s, a, r, s_next, done, alpha, gamma)
         if got is None:
             raise Mismatch("q_update returned None; return the updated table (a (5, 4) array).")
-        got = np.asarray(got, dtype=float)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise Mismatch(f"q_update should return the table, a (5, 4) array of numbers; got {type(got).__name__}"
+                           ) from None
         if got.shape != expected.shape:
             raise Mismatch(f"the returned table should have shape {expected.shape}, got {got.shape}")
         if np.allclose(got, expected, atol=1e-12):
             continue
         where = f"(s={s}, a={a}, r={r}, s_next={s_next}, done={done}, alpha={alpha}, gamma={gamma})"
-        changed = np.argwhere(~np.isclose(got, Q, atol=1e-12))
-        if len(changed) > 1 or (len(changed) == 1 and tuple(changed[0]) != (s, a)):
-            raise Mismatch(f"only the entry Q[s, a] may change; your update changed {len(changed)} entries {where}.")
+        changed = [tuple(int(i) for i in ij) for ij in np.argwhere(~np.isclose(got, Q, atol=1e-12))]
+        if changed and changed != [(s, a)]:
+            listed = ", ".join(f"Q[{i}, {j}]" for i, j in changed[:3]) + (", ..." if len(changed) > 3 else "")
+            raise Mismatch(f"only the entry Q[s, a] = Q[{s}, {a}] may change (rows are states, columns actions);"
+                           f" your update changed {listed} {where}.")
         hint = " The target is r + gamma * max over a' of Q[s_next, a'], and r alone when done."
         best_next = 0.0 if done else Q[s_next].max()
 
@@ -69,6 +78,13 @@ def check_q_update(q_update) -> None:
             (step(r + gamma * Q[s_next].max()), " When the episode is done there is no next state: the target is r alone."),
             (step(r + gamma * Q[s_next].mean()),
              " Use the max over the next state's actions, not the mean (that is what makes it Q-learning)."),
+            (step(r + gamma * (0.0 if done else Q[s_next, a])),
+             " Use the max over all actions in the next state, not the value of the same action a there."),
+            (step(r + gamma * (0.0 if done else Q[s].max())),
+             " Bootstrap from the next state s_next, not from the current state s."),
+            (step(0.0), " When the episode is done the target is the reward r, not 0."),
+            (Q[s, a] + gamma * (r + alpha * best_next - Q[s, a]),
+             " alpha and gamma are swapped: alpha is the step size, gamma discounts the next state's value."),
             (r + gamma * best_next, " Move Q[s, a] only a step alpha towards the target, not onto it:"
                                     " Q[s, a] + alpha * (target - Q[s, a])."),
             (step(r + best_next), " Discount the next state's value by gamma."),
