@@ -86,6 +86,13 @@ def test_every_page_is_in_chinese(path):
     assert share >= MIN_CHINESE_SHARE, f"only {share:.0%} of the prose's letters are Chinese"
 
 
+@pytest.mark.parametrize("path", [p for p in CHINESE_PAGES if p.startswith("chapters/")])
+def test_exercise_and_solution_titles_are_in_chinese(path):
+    titles = [t.get_text(" ", strip=True) for t in article(HTML_ZH, path).select(".admonition-title")]
+    english = [t for t in titles if i18n.prose_words(t) >= i18n.PROSE_WORDS or not i18n.CJK.search(t)]
+    assert not english, "box titles left in English (tools/i18n.py; book/_ext/editions.py for exercise titles)"
+
+
 def test_the_landing_page_says_what_stays_english():
     text = prose(article(HTML_ZH, "book/index.html"))
     assert "英文" in text and "中文版" in text
