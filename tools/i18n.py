@@ -338,7 +338,9 @@ def build(out: Path = HTML_ZH) -> float:
         confoverrides={"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False,
                        "nitpicky": True, "language": LANGUAGE, "locale_dirs": [str(LOCALES)],
                        "gettext_compact": False, "edition_other_root": "../html/",
-                       "html_title": translation("book/index", title)},
+                       "html_title": translation("book/index", title),
+                       # sphinx-togglebutton ships no zh_CN catalogue (only zh-tw)
+                       "togglebutton_hint": "点击显示", "togglebutton_hint_hide": "点击隐藏"},
     )
     if status:
         raise SystemExit(f"the Chinese edition's build failed (exit status {status}); its warnings are above")
