@@ -94,6 +94,7 @@ def test_exercise_and_solution_titles_are_in_chinese(path):
     own = [m[1] for t in titles if (m := re.search(r"\((.*)\)\s*$", t))]
     english = [t for t in [*titles, *own] if not i18n.CJK.search(t)]
     assert not english, "box titles left in English (tools/i18n.py; book/_ext/editions.py for exercise titles)"
+    assert "toggleHintShow = '点击显示'" in (HTML_ZH / path).read_text(encoding="utf-8"), "the solution toggle's hint"
 
 
 def test_the_landing_page_says_what_stays_english():
