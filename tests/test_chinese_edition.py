@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from tests.browser import serve, visit
 from tests.test_built_book import toc_files
 from tools import i18n
-from tools.chapter_format import ROOT
+from tools.chapter_format import CHAPTERS, ROOT, read
 
 pytestmark = pytest.mark.html
 
@@ -101,6 +101,29 @@ def test_the_landing_page_says_what_stays_english():
     text = prose(article(HTML_ZH, "book/index.html"))
     assert "英文" in text and "中文版" in text
     assert "This is the Chinese edition" not in prose(article(HTML_EN, "book/index.html"))
+
+
+def chinese_title(notebook: str) -> str:
+    """A chapter's title in the Chinese edition, without its number ("反向传播")."""
+    english = read(ROOT / "chapters" / f"{notebook}.ipynb").cells[0].source.splitlines()[0].lstrip("# ")
+    return re.sub(r"^[\d\\.\s]+", "", i18n.translation(f"chapters/{notebook}", english))
+
+
+@pytest.mark.parametrize("notebook", [nb.stem for nb in CHAPTERS])
+def test_search_finds_a_chapter_by_its_chinese_title(browser, notebook):
+    import jieba  # the word splitter Sphinx's Chinese search index uses
+
+    word = max((w for w in jieba.lcut(chinese_title(notebook)) if len(i18n.CJK.findall(w)) >= 2), key=len)
+    with serve(HTML_ZH) as base_url:
+        page = browser.new_page()
+        try:
+            page.goto(f"{base_url}search.html?q={word}")
+            page.wait_for_selector("#search-results .search-summary", timeout=20_000)
+            hits = page.eval_on_selector_all("ul.search li a", "links => links.map(a => a.getAttribute('href'))")
+        finally:
+            page.close()
+    assert any(h.split("#")[0].endswith(f"chapters/{notebook}.html") for h in hits), (
+        f"searching {word!r} does not find the chapter (is jieba installed?): {hits}")
 
 
 @pytest.fixture(scope="session")
