@@ -81,6 +81,14 @@ class PageReport:
     solutions: int = 0
     solutions_shown_early: list[str] = field(default_factory=list)
     solutions_not_shown: list[str] = field(default_factory=list)
+    # axe-core's violations, as "rule (impact): n nodes, e.g. <selector>", and their count
+    # per impact; serious and critical ones fail the page.
+    accessibility: list[str] = field(default_factory=list)
+    accessibility_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def serious_accessibility(self) -> list[str]:
+        return [v for v in self.accessibility if re.search(r"\((serious|critical)\)", v)]
 
 
 # Runs in the page once MathJax is done: the TeX source of every formula whose MathML has
@@ -165,6 +173,7 @@ def visit(browser, base_url: str, path: str, screenshot: Path | None = None) -> 
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         _toggle_solutions(page, report)
+        _audit(page, report)  # after the toggles: the solutions' content is audited too
     finally:
         context.close()
     return report
@@ -210,3 +219,25 @@ def _toggle_solutions(page, report: PageReport) -> None:
             body.first.wait_for(state="visible", timeout=5_000)
         except PlaywrightError:  # a timeout: recorded, not raised
             report.solutions_not_shown.append(name)
+
+
+@functools.cache
+def _axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()  # reads axe.min.js (about 600 kB) once
+
+
+def _audit(page, report: PageReport) -> None:
+    """Run axe-core (bundled by axe-playwright-python, so offline) over the whole page."""
+    # No "preload" of the style sheets: axe-core fetches each @import again, resolving
+    # theme.css's "../basic.css" against the site's root (a 404 in the report); only
+    # css-orientation-lock, a rule about screen rotation, needs them.
+    options = {"resultTypes": ["violations"], "preload": False}
+    for violation in _axe().run(page, options=options).response["violations"]:
+        nodes = violation["nodes"]
+        impact = violation["impact"] or "unknown"
+        report.accessibility_counts[impact] = report.accessibility_counts.get(impact, 0) + len(nodes)
+        report.accessibility.append(
+            f"{violation['id']} ({impact}): {len(nodes)} nodes, e.g. {nodes[0]['target']}: {violation['help']}"
+        )

@@ -27,12 +27,15 @@ pytestmark = pytest.mark.html
 
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+ACCESSIBILITY_REPORT = ROOT / "_build" / "accessibility.md"
 # Every page a reader can reach; _static, _sources and _images hold assets, not pages.
 PAGES = sorted(
     p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
     if p.relative_to(HTML).parts[0] not in {"_static", "_sources", "_images"}
 ) if HTML.is_dir() else []
 CHAPTER_PAGES = [f"chapters/{nb.stem}.html" for nb in CHAPTERS]
+# Pages whose widget state has a slider (a progress bar is a widget too, but not a control).
+SLIDER_PAGES = [p for p in PAGES if re.search(r'"_model_name": *"(Float|Int)\w*SliderModel"', (HTML / p).read_text(encoding="utf-8"))]
 
 
 def test_book_is_built():
@@ -58,7 +61,15 @@ def reports(browser, base_url):
             cache[path] = visit(browser, base_url, path, screenshot=shot)
         return cache[path]
 
-    return report
+    yield report
+    if cache:  # the audit's counts per page, for review (the test below fails on any serious one)
+        lines = ["| page | critical | serious | moderate | minor |", "| --- | --- | --- | --- | --- |"]
+        for path, page in sorted(cache.items()):
+            counts = page.accessibility_counts
+            lines.append(f"| {path} | " + " | ".join(str(counts.get(k, 0)) for k in ("critical", "serious", "moderate", "minor")) + " |")
+        lines += ["", "Violations (axe-core nodes per rule):", ""]
+        lines += [f"- {path}: {v}" for path, page in sorted(cache.items()) for v in page.accessibility]
+        ACCESSIBILITY_REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def book_config() -> dict:
@@ -105,6 +116,60 @@ def test_solutions_open_only_on_a_click(reports, path):
         assert report.solutions > 0, "a chapter page without exercise solutions"
     assert not report.solutions_shown_early, "solutions visible before their toggle is clicked (`:class: dropdown`?)"
     assert not report.solutions_not_shown, "solutions still hidden after their toggle was clicked"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_passes_the_accessibility_audit(reports, path):
+    """axe-core over the page with its solutions open: colour contrast, names of controls,
+    alt text, ARIA roles. Counts per page, minor ones too: _build/accessibility.md."""
+    assert not reports(path).serious_accessibility, "serious or critical accessibility violations (axe-core)"
+
+
+def test_a_solution_opens_and_closes_from_the_keyboard(browser, base_url):
+    page = browser.new_page()
+    try:
+        page.goto(f"{base_url}{CHAPTER_PAGES[0]}")
+        solution = page.locator(".solution").first
+        body = solution.locator(":scope > :not(.admonition-title)").first
+        button = solution.locator(".toggle-button")
+        solution.locator(".admonition-title a").first.focus()  # the link to its exercise
+        page.keyboard.press("Tab")
+        assert button.evaluate("b => b === document.activeElement"), "Tab from the solution's title link skips its toggle"
+        assert not body.is_visible()
+        page.keyboard.press("Enter")
+        body.wait_for(state="visible", timeout=5_000)
+        assert button.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Enter")
+        body.wait_for(state="hidden", timeout=5_000)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", SLIDER_PAGES)
+def test_widget_sliders_are_named_and_move_with_arrow_keys(browser, base_url, path):
+    """Each slider is reached by Tab from its label, has its label as its name, and the
+    arrow keys move it and its readout (the plot stays: no kernel runs in the HTML book)."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{base_url}{path}")
+        page.wait_for_selector(".widget-slider .noUi-handle", timeout=20_000)
+        sliders = page.locator(".widget-slider")
+        assert sliders.count() > 0
+        for i in range(sliders.count()):
+            slider = sliders.nth(i)
+            label = slider.locator(".widget-label").inner_text().strip()
+            handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+            assert page.get_by_role("slider", name=label, exact=True).count() >= 1, f"no slider named {label!r}"
+            slider.locator(".widget-label").click()  # where a reader's Tab continues from
+            page.keyboard.press("Tab")
+            assert handle.evaluate("h => h === document.activeElement"), f"Tab from the label {label!r} skips its slider"
+            before = (handle.get_attribute("aria-valuenow"), readout.inner_text())
+            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            after = (handle.get_attribute("aria-valuenow"), readout.inner_text())
+            assert after[0] != before[0] and after[1] != before[1], f"an arrow key did not move {label!r}: {before} -> {after}"
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.name for nb in CHAPTERS])

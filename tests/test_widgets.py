@@ -12,7 +12,20 @@ def test_parameter_grid_draws_one_panel_per_setting():
     fig = parameter_grid(draw_line, [{"slope": s} for s in (1.0, 2.0, 3.0, 4.0)], ncols=3)
     drawn = [ax for ax in fig.axes if ax.lines]
     assert len(drawn) == 4
-    assert drawn[1].get_title() == "slope=2"
+    assert drawn[1].get_title() == "slope = $2$"
+    plt.close(fig)
+
+
+def test_panel_titles_are_math_not_code():
+    def draw(ax, w1, b, sigma, lr, steps, activation):
+        ax.plot([0, 1], [b, b + w1])
+
+    setting = {"w1": 2.0, "b": -1.0, "sigma": 0.5, "lr": 0.1, "steps": 30, "activation": "relu"}
+    fig = parameter_grid(draw, [setting], symbols={"lr": r"\eta"})
+    title = fig.axes[0].get_title()
+    assert title == r"$w_{1} = 2$, $b = -1$, $\sigma = 0.5$, $\eta = 0.1$, steps = $30$, activation: relu"
+    assert "=" not in title.replace(" = ", "")  # no k=v
+    fig.canvas.draw()  # mathtext parses every part (a bad symbol raises here)
     plt.close(fig)
 
 

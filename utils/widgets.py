@@ -9,6 +9,7 @@ plot at a few chosen settings. Both come from one drawing function
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -18,8 +19,42 @@ __all__ = ["parameter_grid", "widget_with_fallback"]
 DrawFn = Callable[..., None]
 
 
-def _title(params: Mapping[str, object]) -> str:
-    return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda",
+    "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+}
+
+
+def _symbol(name: str) -> str | None:
+    """``name`` as mathtext (``w1`` -> ``w_{1}``, ``sigma`` -> ``\\sigma``), or ``None``
+    for a word such as ``steps``, which reads better as text than as a product of italics."""
+    match = re.fullmatch(r"([A-Za-z]+)_?(\d*)", name)
+    if not match:
+        return None
+    base, index = match.groups()
+    if base.lower() in _GREEK:
+        base = "\\" + base
+    elif len(base) > 1:
+        return None
+    return base + (f"_{{{index}}}" if index else "")
+
+
+def _title(params: Mapping[str, object], symbols: Mapping[str, str] | None = None) -> str:
+    """A panel title in mathtext: ``{"w1": 2.0, "b": -1.0}`` -> ``$w_{1} = 2$, $b = -1$``.
+
+    ``symbols`` maps a parameter name to its TeX symbol (``{"lr": r"\\eta"}``); a name
+    without one that is not a letter, a letter and an index or a Greek letter's name is
+    written as text (``steps = 30``), and so is a text value (``activation: relu``).
+    """
+    parts = []
+    for name, value in params.items():
+        if isinstance(value, str):
+            parts.append(f"{name}: {value}")
+            continue
+        shown = f"{value:.3g}" if isinstance(value, float) else f"{value}"
+        symbol = (symbols or {}).get(name) or _symbol(name)
+        parts.append(f"${symbol} = {shown}$" if symbol else f"{name} = ${shown}$")
+    return ", ".join(parts)
 
 
 def parameter_grid(
@@ -29,6 +64,7 @@ def parameter_grid(
     ncols: int = 3,
     panel_size: tuple[float, float] = (3.2, 2.8),
     suptitle: str | None = None,
+    symbols: Mapping[str, str] | None = None,
 ) -> plt.Figure:
     """Draw ``draw(ax, **params)`` once per entry of ``settings`` in a grid of panels.
 
@@ -38,6 +74,8 @@ def parameter_grid(
         ncols: panels per row.
         panel_size: inches (width, height) per panel.
         suptitle: a title over the grid.
+        symbols: TeX symbols for parameter names in the panel titles, e.g.
+            ``{"lr": r"\\eta"}`` (``w1`` and ``sigma`` need none: see ``_title``).
 
     Returns:
         the figure.
@@ -55,7 +93,7 @@ def parameter_grid(
         ax.axis("off")
     for ax, params in zip(axes.flat, settings):
         draw(ax, **params)
-        ax.set_title(_title(params), fontsize=9)
+        ax.set_title(_title(params, symbols), fontsize=9)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
@@ -70,6 +108,7 @@ def widget_with_fallback(
     ncols: int = 3,
     suptitle: str | None = None,
     figsize: tuple[float, float] = (5.0, 4.0),
+    symbols: Mapping[str, str] | None = None,
 ):
     """Show the static grid of ``settings``, then a live widget over ``controls``.
 
@@ -81,6 +120,7 @@ def widget_with_fallback(
         ncols: panels per row of the static grid.
         suptitle: title over the static grid.
         figsize: size of the live figure.
+        symbols: TeX symbols for parameter names in the titles (see ``parameter_grid``).
 
     Returns:
         the ``ipywidgets.interactive`` object (already displayed).
@@ -90,14 +130,14 @@ def widget_with_fallback(
 
     if not isinstance(controls, Mapping) or not controls:
         raise ValueError("controls must be a non-empty dict of parameter name -> widget or range")
-    grid = parameter_grid(draw, settings, ncols=ncols, suptitle=suptitle)
+    grid = parameter_grid(draw, settings, ncols=ncols, suptitle=suptitle, symbols=symbols)
     display(grid)  # shown before the widget, and kept in the HTML book
     plt.close(grid)  # so the inline backend does not show it a second time
 
     def redraw(**params: object) -> None:
         fig, ax = plt.subplots(figsize=figsize)
         draw(ax, **params)
-        ax.set_title(_title(params), fontsize=10)
+        ax.set_title(_title(params, symbols), fontsize=10)
         plt.show()
 
     widget = ipywidgets.interactive(redraw, **controls)
