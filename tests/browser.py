@@ -221,6 +221,38 @@ def _toggle_solutions(page, report: PageReport) -> None:
             report.solutions_not_shown.append(name)
 
 
+@contextlib.contextmanager
+def page_visits(browser, base_url: str, screenshots: Path, accessibility_report: Path) -> Iterator:
+    """One visit per page, made on first use and shared: yields ``report(path) -> PageReport``.
+
+    Each page's full-page screenshot goes to ``screenshots``; on exit the accessibility
+    audit's counts per page go to ``accessibility_report`` (Markdown), for review.
+    """
+    cache: dict[str, PageReport] = {}
+
+    def report(path: str) -> PageReport:
+        if path not in cache:
+            shot = screenshots / (path.removesuffix(".html").replace("/", "__") + ".png")
+            cache[path] = visit(browser, base_url, path, screenshot=shot)
+        return cache[path]
+
+    yield report
+    if cache:
+        write_accessibility_report(cache, accessibility_report)
+
+
+def write_accessibility_report(reports: dict[str, PageReport], out: Path) -> None:
+    """axe-core's violations per page as a Markdown table of counts per impact, then a list."""
+    impacts = ("critical", "serious", "moderate", "minor")
+    lines = ["| page | " + " | ".join(impacts) + " |", "| --- |" + " --- |" * len(impacts)]
+    for path, page in sorted(reports.items()):
+        lines.append(f"| {path} | " + " | ".join(str(page.accessibility_counts.get(k, 0)) for k in impacts) + " |")
+    lines += ["", "Violations (axe-core nodes per rule):", ""]
+    lines += [f"- {path}: {v}" for path, page in sorted(reports.items()) for v in page.accessibility]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @functools.cache
 def _axe():
     from axe_playwright_python.sync_playwright import Axe

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from tests.browser import serve, visit
+from tests.browser import page_visits, serve, visit
 from tools.chapter_format import CHAPTERS, ROOT, colab_branch, read
 
 pytestmark = pytest.mark.html
@@ -53,23 +53,8 @@ def base_url():
 @pytest.fixture(scope="session")
 def reports(browser, base_url):
     """One visit per page, shared by the tests below: ``reports(path) -> PageReport``."""
-    cache = {}
-
-    def report(path):
-        if path not in cache:
-            shot = SCREENSHOTS / (path.removesuffix(".html").replace("/", "__") + ".png")
-            cache[path] = visit(browser, base_url, path, screenshot=shot)
-        return cache[path]
-
-    yield report
-    if cache:  # the audit's counts per page, for review (the test below fails on any serious one)
-        lines = ["| page | critical | serious | moderate | minor |", "| --- | --- | --- | --- | --- |"]
-        for path, page in sorted(cache.items()):
-            counts = page.accessibility_counts
-            lines.append(f"| {path} | " + " | ".join(str(counts.get(k, 0)) for k in ("critical", "serious", "moderate", "minor")) + " |")
-        lines += ["", "Violations (axe-core nodes per rule):", ""]
-        lines += [f"- {path}: {v}" for path, page in sorted(cache.items()) for v in page.accessibility]
-        ACCESSIBILITY_REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with page_visits(browser, base_url, SCREENSHOTS, ACCESSIBILITY_REPORT) as report:
+        yield report
 
 
 def book_config() -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.browser import serve, visit
+from tests.browser import page_visits, serve
 from tests.test_built_book import toc_files
 from tools import i18n
 from tools.chapter_format import CHAPTERS, ROOT, read
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.html
 HTML_EN = ROOT / "_build" / "html"
 HTML_ZH = i18n.HTML_ZH
 SCREENSHOTS = ROOT / "_build" / "screenshots-zh"
+ACCESSIBILITY_REPORT = ROOT / "_build" / "accessibility-zh.md"
 PAGES = [f"{file}.html" for file in toc_files()]
 CHINESE_PAGES = [p for p in PAGES if p.removesuffix(".html") not in i18n.ENGLISH_ONLY]
 # A chapter keeps English in code, outputs and names; its prose must still be mostly Chinese.
@@ -128,14 +129,7 @@ def test_search_finds_a_chapter_by_its_chinese_title(browser, notebook):
 
 @pytest.fixture(scope="session")
 def zh_reports(browser):
-    cache = {}
-    with serve(HTML_ZH) as base_url:
-        def report(path):
-            if path not in cache:
-                shot = SCREENSHOTS / (path.removesuffix(".html").replace("/", "__") + ".png")
-                cache[path] = visit(browser, base_url, path, screenshot=shot)
-            return cache[path]
-
+    with serve(HTML_ZH) as base_url, page_visits(browser, base_url, SCREENSHOTS, ACCESSIBILITY_REPORT) as report:
         yield report
 
 
@@ -156,3 +150,10 @@ def test_chinese_page_draws_math_images_widgets_and_solutions(zh_reports, path):
     assert not report.solutions_shown_early and not report.solutions_not_shown
     if path.startswith("chapters/"):
         assert report.solutions > 0
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_chinese_page_passes_the_accessibility_audit(zh_reports, path):
+    """The same axe-core audit as the English pages (the translated text has its own
+    lengths, wrapping and language attribute): no serious or critical violation."""
+    assert not zh_reports(path).serious_accessibility, "serious or critical accessibility violations (axe-core)"
