@@ -22,7 +22,7 @@ TORCH_INDEX ?=
 UTILS_STAMP := _build/.utils-hash
 UTILS_HASH = $(shell find utils -name '*.py' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: help venv book book-zh i18n-update test-i18n test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch pdf pdf-student test-pdf
+.PHONY: help venv book book-zh i18n-update notebooks-zh test-i18n test test-unit test-notebooks test-html test-assign test-latest quick lab bench bench-report clean vendor assign book-student nbgrader plain colab-branch pdf pdf-student test-pdf
 
 help:
 	@echo "make book   build the HTML book into _build/html (open _build/html/index.html)"
@@ -34,6 +34,7 @@ help:
 	@echo "make book-student  the HTML book without solutions, into _build/student/html"
 	@echo "make book-zh  the Chinese edition into _build/html-zh (after make book nothing executes again)"
 	@echo "make i18n-update  carry English changes into the Chinese catalogues (locales/zh_CN)"
+	@echo "make notebooks-zh  the chapters as Chinese notebooks, from the catalogues, into _build/notebooks-zh"
 	@echo "make pdf    the PDF edition, _build/latex/deep-learning-executed.pdf (needs TeX Live; see README)"
 	@echo "make pdf-student  the PDF without solutions, into _build/student/"
 	@echo "make nbgrader ARGS='autograde week4'  nbgrader, run inside the book's environment"
@@ -81,6 +82,11 @@ book-zh: $(STAMP)
 
 i18n-update: $(STAMP)
 	$(BIN)/python -m tools.i18n update
+
+# The chapters as Chinese notebooks (same code, prose from the catalogues), for learners and,
+# through `make assign CHAPTERS=_build/notebooks-zh/...`, Chinese student notebooks.
+notebooks-zh: $(STAMP)
+	$(BIN)/python -m tools.translate_notebooks --out _build/notebooks-zh
 
 # The catalogues are in step with the English text and completely translated; the statistics
 # go to _build/i18n.md and the log.

@@ -51,6 +51,10 @@ __all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "plain_c
            "release_notebook", "drop_solutions", "write_config", "main"]
 
 HIDE_TAGS = {"hide-input", "hide-output", "hide-cell"}
+# What an exercise is called, by the edition a notebook names in its metadata
+# (tools.translate_notebooks.EDITION_KEY; a chapter itself names none: English).
+EXERCISE_WORDS = {"en": "Exercise", "zh_CN": "练习"}
+EDITION_KEY = "book_edition"
 
 
 class AssignError(Exception):
@@ -129,16 +133,18 @@ def _doc_title(target: str) -> str:
     return name.replace("_", " ")
 
 
-def plain_context(exercises: list[Exercise], link=None) -> plainmd.Context:
+def plain_context(exercises: list[Exercise], link=None, edition: str = "en") -> plainmd.Context:
     """What :func:`tools.plainmd.render` needs for one chapter: its bibliography, page titles,
-    exercise numbers (``{ref}`` to an exercise reads "Exercise 4.3") and, optionally, a
-    ``link(role, target)`` giving URLs (see :class:`tools.plainmd.Context`)."""
+    exercise numbers (``{ref}`` to an exercise reads "Exercise 4.3", or "练习 4.3" in the
+    ``zh_CN`` edition) and, optionally, a ``link(role, target)`` giving URLs (see
+    :class:`tools.plainmd.Context`)."""
     numbers = {e.label: e.number for e in exercises}
+    word = EXERCISE_WORDS.get(edition, EXERCISE_WORDS["en"])
     return plainmd.Context(
         bibliography=plainmd.read_bibliography(ROOT / "book" / "references.bib"),
         doc_title=_doc_title, exercise_number=lambda label: numbers.get(label, "?"),
-        ref_title=lambda target: f"Exercise {numbers[target]}" if target in numbers else target,
-        link=link or (lambda role, target: None))
+        ref_title=lambda target: f"{word} {numbers[target]}" if target in numbers else target,
+        link=link or (lambda role, target: None), exercise_word=word)
 
 
 def _open_cell(cell) -> None:
@@ -165,7 +171,7 @@ def source_notebook(nb: nbformat.NotebookNode, chapter: int, only: set[str] | No
     """
     exercises = find_exercises(nb, chapter)
     dropped = {i for e in exercises if only is not None and e.label not in only for i in e.cells}
-    ctx = plain_context(exercises)
+    ctx = plain_context(exercises, edition=nb.metadata.get(EDITION_KEY, "en"))
     out = copy.deepcopy(nb)
     out.cells = []
     for i, cell in enumerate(nb.cells):

@@ -44,6 +44,7 @@ class Context:
         bibliography: citation key -> ``(authors, year)``, see :func:`read_bibliography`.
         doc_title: maps a ``{doc}`` target to a readable title (default: its last part).
         exercise_number: maps an exercise label to its number, e.g. ``"1.3"``.
+        exercise_word: what an exercise is called in the notebook's language.
         ref_title: maps a ``{ref}`` target to its text (default: the target itself).
         link: ``link(role, target)`` -> a URL for the rendered text, or ``None`` for plain
             text (the default); ``role`` is ``"term"``, ``"cite"``, ``"doc"`` or ``"ref"``,
@@ -55,6 +56,7 @@ class Context:
     exercise_number: Callable[[str], str] = lambda label: label
     ref_title: Callable[[str], str] = lambda target: target
     link: Callable[[str, str], str | None] = lambda role, target: None
+    exercise_word: str = "Exercise"  # "练习" for a Chinese notebook (tools.translate_notebooks)
 
 
 def _linked(text: str, url: str | None) -> str:
@@ -105,7 +107,10 @@ def _role(name: str, content: str, ctx: Context) -> str:
 
 
 def _inline(line: str, ctx: Context) -> str:
-    return ROLE.sub(lambda m: _role(m[1], m[2], ctx), line)
+    text = ROLE.sub(lambda m: _role(m[1], m[2], ctx), line)
+    # "exercise {ref}`ex-ch04-zero-init`" would read "exercise Exercise 4.4": say it once.
+    word = re.escape(ctx.exercise_word)
+    return re.sub(rf"(?i:{word})\s+(?={word} )", "", text)
 
 
 def _directive(name: str, arg: str, options: dict[str, str], body: str, ctx: Context) -> str:
@@ -113,7 +118,7 @@ def _directive(name: str, arg: str, options: dict[str, str], body: str, ctx: Con
     if name in DROPPED:
         return ""
     if name == "exercise":
-        head = f"**Exercise {ctx.exercise_number(options.get('label', ''))}**"
+        head = f"**{ctx.exercise_word} {ctx.exercise_number(options.get('label', ''))}**"
         return head + (f" ({_inline(arg, ctx)})" if arg else "") + "\n\n" + body
     if name in ADMONITIONS:
         title = _inline(arg, ctx) if name == "admonition" and arg else name.capitalize()
