@@ -127,6 +127,17 @@ def test_search_finds_a_chapter_by_its_chinese_title(browser, notebook):
         f"searching {word!r} does not find the chapter (is jieba installed?): {hits}")
 
 
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.name for nb in CHAPTERS])
+def test_a_chapter_downloads_as_the_chinese_notebook(notebook):
+    page = BeautifulSoup((HTML_ZH / "chapters" / f"{notebook.stem}.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in page.select("a.btn-download-source-button")]
+    assert links == [f"../_sources/chapters/{notebook.name}"], links
+    served, english = read(HTML_ZH / "_sources" / "chapters" / notebook.name), read(notebook)
+    assert [c.source for c in served.cells if c.cell_type == "code"] == \
+           [c.source for c in english.cells if c.cell_type == "code"]
+    assert re.search(r"[\u4e00-\u9fff]", served.cells[0].source), "the download's title is not Chinese"
+
+
 @pytest.fixture(scope="session")
 def zh_reports(browser):
     with serve(HTML_ZH) as base_url, page_visits(browser, base_url, SCREENSHOTS, ACCESSIBILITY_REPORT) as report:

@@ -20,7 +20,8 @@ from the same jupyter-cache as ``make book``: after it, nothing executes again.
 
 What stays English, on purpose: code, mathematics, figure titles and printed outputs (they
 come from the code), and the API page (:data:`ENGLISH_ONLY`), which autodoc generates from
-the docstrings of ``utils``.
+the docstrings of ``utils``. A chapter's ``.ipynb`` download in the Chinese edition is the
+Chinese notebook (:mod:`tools.translate_notebooks`).
 """
 
 from __future__ import annotations
@@ -344,7 +345,24 @@ def build(out: Path = HTML_ZH) -> float:
     )
     if status:
         raise SystemExit(f"the Chinese edition's build failed (exit status {status}); its warnings are above")
+    chinese_downloads(out)
     return time.monotonic() - start
+
+
+def chinese_downloads(out: Path = HTML_ZH) -> None:
+    """Make each chapter's ``.ipynb`` download of the built Chinese edition the Chinese notebook.
+
+    Sphinx copies the English source to ``_sources/``; the download button links there.
+    """
+    import nbformat
+
+    from tools.chapter_format import CHAPTERS
+    from tools.translate_notebooks import translate_chapter  # it imports this module
+
+    for path in CHAPTERS:
+        target = out / "_sources" / "chapters" / path.name
+        if target.is_file():
+            nbformat.write(translate_chapter(path)[0], target)
 
 
 def todo(docname: str) -> list[dict]:

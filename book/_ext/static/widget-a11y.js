@@ -34,8 +34,10 @@
   function describeImage(img) {
     var output = img.closest(".widget-output");
     var shown = output ? settings(output) : "";
-    img.alt = "Plot computed when the book was built" + (shown ? ", for " + shown : "") +
-      "; without a running notebook, moving the controls does not redraw it.";
+    img.alt = /^zh/.test(document.documentElement.lang)  // the Chinese edition
+      ? "构建本书时计算出的图" + (shown ? "，参数为 " + shown : "") + "；没有运行中的笔记本时，拖动控件不会重绘它。"
+      : "Plot computed when the book was built" + (shown ? ", for " + shown : "") +
+        "; without a running notebook, moving the controls does not redraw it.";
   }
 
   function fix(root) {
