@@ -1,4 +1,5 @@
-"""The local Sphinx extension book/_ext/a11y.py gives bibliography entries a role a list accepts."""
+"""The local Sphinx extension book/_ext/a11y.py gives bibliography entries a role a list accepts
+and turns the empty corner cells of pandas tables into plain cells."""
 
 from __future__ import annotations
 
@@ -20,3 +21,14 @@ def test_bibliography_entries_become_list_items():
     fixed = _module.citation_roles(body)
     assert fixed.count('role="listitem"') == 1 and '<div class="citation" id="id5" role="listitem">' in fixed
     assert '<p role="doc-biblioentry">' in fixed  # only citations inside the list change
+
+
+def test_empty_header_cells_of_a_table_head_become_plain_cells():
+    # What pandas writes for a DataFrame (an empty corner) and a Styler (a blank, &nbsp;).
+    body = ('<table><thead><tr><th></th><th>n</th></tr><tr><th>k</th>\n<th> </th></tr></thead>'
+            '<tbody><tr><th></th><td>1</td></tr></tbody></table>'
+            '<table><thead><tr><th class="blank level0" >&nbsp;</th><th class="col_heading">a</th></tr></thead></table>')
+    fixed = _module.empty_header_cells(body)
+    assert fixed.count("<td></td>") == 2 and '<td class="blank level0" ></td>' in fixed
+    assert "<th>n</th>" in fixed and "<th>k</th>" in fixed and '<th class="col_heading">a</th>' in fixed
+    assert "<tbody><tr><th></th>" in fixed  # only a table's head changes
