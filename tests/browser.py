@@ -82,13 +82,9 @@ class PageReport:
     solutions_shown_early: list[str] = field(default_factory=list)
     solutions_not_shown: list[str] = field(default_factory=list)
     # axe-core's violations, as "rule (impact): n nodes, e.g. <selector>", and their count
-    # per impact; serious and critical ones fail the page.
+    # per impact (critical, serious, moderate, minor).
     accessibility: list[str] = field(default_factory=list)
     accessibility_counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def serious_accessibility(self) -> list[str]:
-        return [v for v in self.accessibility if re.search(r"\((serious|critical)\)", v)]
 
 
 # Runs in the page once MathJax is done: the TeX source of every formula whose MathML has

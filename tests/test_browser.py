@@ -106,8 +106,10 @@ def test_solutions_open_only_on_a_click(reports, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_passes_the_accessibility_audit(reports, path):
     """axe-core over the page with its solutions open: colour contrast, names of controls,
-    alt text, ARIA roles. Counts per page, minor ones too: _build/accessibility.md."""
-    assert not reports(path).serious_accessibility, "serious or critical accessibility violations (axe-core)"
+    alt text, ARIA roles, landmarks. No violation of any impact, minor ones included (the
+    issue asked for no serious or critical one; every page now has none at all); the counts
+    per page go to _build/accessibility.md."""
+    assert not reports(path).accessibility, "accessibility violations (axe-core)"
 
 
 def test_a_solution_opens_and_closes_from_the_keyboard(browser, base_url):

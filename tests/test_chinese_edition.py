@@ -166,5 +166,5 @@ def test_chinese_page_draws_math_images_widgets_and_solutions(zh_reports, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_chinese_page_passes_the_accessibility_audit(zh_reports, path):
     """The same axe-core audit as the English pages (the translated text has its own
-    lengths, wrapping and language attribute): no serious or critical violation."""
-    assert not zh_reports(path).serious_accessibility, "serious or critical accessibility violations (axe-core)"
+    lengths, wrapping and language attribute): no violation of any impact."""
+    assert not zh_reports(path).accessibility, "accessibility violations (axe-core)"
