@@ -40,9 +40,12 @@ def test_measure_runs_the_notebook_alone_and_measures_the_kernel(tmp_path):
         tmp_path / "01_alone.ipynb",
         "import os, numpy as np\nassert os.listdir('.') == ['01_alone.ipynb'], os.listdir('.')",
         "block = np.ones(40 * 2**20 // 8 * 4)  # 160 MiB, touched\nblock.sum()",
+        "import time\ntime.sleep(1.5)  # the slowest cell, by waiting",
         budget=30,
     )
     m = bench.measure(notebook)
+    assert [c["cell"] for c in m.slowest_cells][0] == 2 and m.slowest_cells[0]["wall_s"] >= 1.5
+    assert len(m.slowest_cells) == 3 and 0 < m.outside_cells_s < m.wall_s
     assert m.notebook == "01_alone.ipynb" and m.budget_s == 30 and m.sha256 == bench._sha256(notebook)
     assert 0 < m.wall_s < 120
     if sys.platform != "win32":
@@ -113,6 +116,10 @@ def test_problems_name_every_exceeded_budget():
     ])
     assert len(found) == 3
     assert "01_slow.ipynb took 100 s, over its budget of 90 s" in found
+    slow = measurement("01_slow.ipynb", wall=330.0)
+    slow.cpu_s, slow.slowest_cells, slow.outside_cells_s = 25.0, [{"cell": 40, "wall_s": 301.0}], 3.0
+    assert bench.problems([slow]) == ["01_slow.ipynb took 330 s, over its budget of 90 s (slowest: cell 40 "
+                                      "301 s, outside cells 3 s; the kernel used 25 s of CPU in all)"]
     assert any(p.startswith("02_big.ipynb peaked at") for p in found)
     assert any(p.startswith("the book took 733 s in all") for p in found)
 

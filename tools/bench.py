@@ -69,6 +69,8 @@ class Measurement:
     budget_s: float
     stalled_runs: int = 0        # earlier runs abandoned because a cell timed out (see measure)
     figures: list[dict] = field(default_factory=list)  # one per figure shown (tools/figure_audit.py)
+    slowest_cells: list[dict] = field(default_factory=list)  # [{"cell": index, "wall_s": s}], slowest first
+    outside_cells_s: float | None = None  # kernel start and shutdown, between cells
 
 
 def _sha256(path: Path) -> str:
@@ -175,7 +177,7 @@ def page_sizes(notebook: Path, html_dir: Path) -> tuple[int, int] | None:
 
 def problems(measurements: list[Measurement]) -> list[str]:
     """Every budget the measurements exceed, as sentences; [] when all are within budget."""
-    found = [f"{m.notebook} took {m.wall_s:.0f} s, over its budget of {m.budget_s:.0f} s"
+    found = [f"{m.notebook} took {m.wall_s:.0f} s, over its budget of {m.budget_s:.0f} s{_where(m)}"
              for m in measurements if m.wall_s > m.budget_s]
     found += [f"{m.notebook} peaked at {m.peak_rss_bytes / MiB:.0f} MiB, over {MEMORY_BUDGET_BYTES / MiB:.0f} MiB"
               for m in measurements if m.peak_rss_bytes is not None and m.peak_rss_bytes > MEMORY_BUDGET_BYTES]
@@ -183,6 +185,16 @@ def problems(measurements: list[Measurement]) -> list[str]:
     if total > TOTAL_BUDGET_S:
         found.append(f"the book took {total:.0f} s in all, over {TOTAL_BUDGET_S:.0f} s")
     return found
+
+
+def _where(m: Measurement) -> str:
+    """Where a run's time went: its slowest cells (wall and the run's CPU, so a wait shows)."""
+    if not m.slowest_cells:
+        return ""
+    cells = ", ".join(f"cell {c['cell']} {c['wall_s']:.0f} s" for c in m.slowest_cells)
+    outside = f", outside cells {m.outside_cells_s:.0f} s" if m.outside_cells_s is not None else ""
+    cpu = f"; the kernel used {m.cpu_s:.0f} s of CPU in all" if m.cpu_s is not None else ""
+    return f" (slowest: {cells}{outside}{cpu})"
 
 
 def _cell(value: float | None, scale: float, fmt: str, over: bool = False) -> str:

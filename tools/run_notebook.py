@@ -14,7 +14,8 @@ build and the round trip reuse that run instead of executing the chapter again
 
 This process's only child is the kernel, so ``RUSAGE_CHILDREN`` describes the kernel
 alone once it has been shut down. Writes ``{"wall_s", "cpu_s", "peak_rss_bytes",
-"figures"}`` to RESULT; exits with 0 when every cell ran, 1 when a cell raised or timed out
+"figures", "slowest_cells", "outside_cells_s"}`` to RESULT (the three slowest code cells
+by wall time, and the time spent outside cells: kernel start and shutdown); exits with 0 when every cell ran, 1 when a cell raised or timed out
 (the message starts with "Timeout of" for a timeout, which ``tools.bench`` runs once more).
 
 The kernel gets a fresh, temporary ``IPYTHONDIR`` whose startup script installs
@@ -34,6 +35,7 @@ import time
 from pathlib import Path
 
 KiB = 1024
+SLOWEST = 3  # cells reported by wall time, slowest first
 FIGURE_AUDIT = Path(__file__).with_name("figure_audit.py")
 # Runs in the kernel's namespace at start-up: it leaves no name behind.
 STARTUP = """\
@@ -59,8 +61,12 @@ def children_usage() -> dict:
     return {"cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_bytes": usage.ru_maxrss * scale}
 
 
-def execute(notebook: Path, timeout: int):
-    """The notebook executed by a kernel of this interpreter; raises nbclient's errors."""
+def execute(notebook: Path, timeout: int, cell_seconds: dict[int, float] | None = None):
+    """The notebook executed by a kernel of this interpreter; raises nbclient's errors.
+
+    ``cell_seconds``, if given, receives each code cell's wall time (request to reply) by
+    cell index: where a slow run spent its time, without timestamps in the notebook.
+    """
     import ipykernel.kernelspec
     import nbformat
     from jupyter_client import AsyncKernelManager
@@ -76,9 +82,19 @@ def execute(notebook: Path, timeout: int):
             super().__init__(**kwargs, kernel_spec_manager=ThisInterpreter())
 
     nb = nbformat.read(notebook, as_version=4)
+    started: dict[int, float] = {}
+    times = cell_seconds if cell_seconds is not None else {}
+
+    def on_execute(cell, cell_index):
+        started[cell_index] = time.perf_counter()
+
+    def on_executed(cell, cell_index, execute_reply):
+        times[cell_index] = round(time.perf_counter() - started[cell_index], 2)
+
     # record_timing=False: no timestamps in the cells' metadata, which jupyter-cache hashes.
     NotebookClient(nb, kernel_name="this-interpreter", kernel_manager_class=Manager, timeout=timeout,
-                   allow_errors=False, record_timing=False, resources={"metadata": {"path": str(notebook.parent)}}).execute()
+                   allow_errors=False, record_timing=False, resources={"metadata": {"path": str(notebook.parent)}},
+                   on_cell_execute=on_execute, on_cell_executed=on_executed).execute()
     return nb
 
 
@@ -102,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         (startup / "00-figure-audit.py").write_text(STARTUP.format(module=str(FIGURE_AUDIT)), encoding="utf-8")
         records = Path(ipython_dir) / "figures.jsonl"
         os.environ.update(IPYTHONDIR=ipython_dir, BOOK_FIGURE_AUDIT=str(records))
-        start, status = time.perf_counter(), 0
+        start, status, cell_seconds = time.perf_counter(), 0, {}
         try:
-            nb = execute(args.notebook, args.timeout)
+            nb = execute(args.notebook, args.timeout, cell_seconds)
         except CellTimeoutError as error:
             print(f"Timeout of {args.timeout} seconds exceeded while executing a cell: {error}", file=sys.stderr)
             status = 1
@@ -113,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
         wall = time.perf_counter() - start
         figures = _figures(records, args.notebook)
-    result = {"wall_s": round(wall, 2), **children_usage(), "figures": figures}
+    slowest = sorted(cell_seconds.items(), key=lambda item: -item[1])[:SLOWEST]
+    result = {"wall_s": round(wall, 2), **children_usage(), "figures": figures,
+              "slowest_cells": [{"cell": i, "wall_s": s} for i, s in slowest],
+              "outside_cells_s": round(wall - sum(cell_seconds.values()), 2)}
     args.result.write_text(json.dumps(result), encoding="utf-8")
     if status == 0 and args.executed:
         import nbformat
