@@ -51,8 +51,8 @@ __all__ = ["AssignError", "Exercise", "read_chapter", "find_exercises", "plain_c
            "release_notebook", "drop_solutions", "write_config", "main"]
 
 HIDE_TAGS = {"hide-input", "hide-output", "hide-cell"}
-# What an exercise is called, by the edition a notebook names in its metadata
-# (tools.translate_notebooks.EDITION_KEY; a chapter itself names none: English).
+# What an exercise is called, by the edition a notebook names in its metadata under
+# EDITION_KEY (tools/translate_notebooks.py sets it; a chapter itself names none: English).
 EXERCISE_WORDS = {"en": "Exercise", "zh_CN": "练习"}
 EDITION_KEY = "book_edition"
 

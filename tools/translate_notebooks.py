@@ -58,7 +58,7 @@ def _pattern(msgid: str) -> re.Pattern:
     return re.compile(f"({_BEFORE})({words}){_AFTER}")
 
 
-def _cells(location: str | int | None) -> int | None:
+def _cell(location: str | int | None) -> int | None:
     """The cell index a catalogue location names (myst-nb: ``(cell + 1) * 10000 + line``)."""
     try:
         return int(location) // 10000 - 1
@@ -69,6 +69,17 @@ def _cells(location: str | int | None) -> int | None:
 def _translatable(message) -> bool:
     # Display math (a message that starts on a new line) stays as it is in both editions.
     return bool(message.string) and not message.fuzzy and not message.id.startswith("\n")
+
+
+def _place(nb: nbformat.NotebookNode, cells: list[int], msgid: str, msgstr: str) -> bool:
+    """Replace ``msgid`` by ``msgstr`` wherever it stands as a block in ``cells``; any found?"""
+    pattern, placed = _pattern(msgid), False
+    for i in cells:
+        # A function, not a string: the translation's backslashes are text, not escapes.
+        source, n = pattern.subn(lambda m: m[1] + msgstr, nb.cells[i].source)
+        if n:
+            nb.cells[i].source, placed = source, True
+    return placed
 
 
 def translate(nb: nbformat.NotebookNode, catalog) -> tuple[nbformat.NotebookNode, list[str]]:
@@ -82,20 +93,10 @@ def translate(nb: nbformat.NotebookNode, catalog) -> tuple[nbformat.NotebookNode
     markdown = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown"]
     unplaced = []
     for message in sorted(filter(_translatable, messages(catalog)), key=lambda m: -len(m.id)):
-        pattern = _pattern(message.id)
-        named = [c for c in (_cells(loc) for _, loc in message.locations) if c in markdown]
-        placed = False
-        for i in named or markdown:
-            # A function, not a string: the translation's backslashes are text, not escapes.
-            source, n = pattern.subn(lambda m, s=message.string: m[1] + s, nb.cells[i].source)
-            if n:
-                nb.cells[i].source, placed = source, True
-        if not placed and named:  # the location was off: look everywhere
-            for i in markdown:
-                source, n = pattern.subn(lambda m, s=message.string: m[1] + s, nb.cells[i].source)
-                if n:
-                    nb.cells[i].source, placed = source, True
-        if not placed:
+        named = [c for c in (_cell(loc) for _, loc in message.locations) if c in markdown]
+        # Where the location names no cell, or names one without the message: everywhere.
+        if not (named and _place(nb, named, message.id, message.string)) \
+                and not _place(nb, markdown, message.id, message.string):
             unplaced.append(message.id)
     nb.metadata[EDITION_KEY] = LANGUAGE
     return nb, unplaced
